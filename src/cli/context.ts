@@ -1,0 +1,39 @@
+// What every command gets: injected streams, environment, clock and a lazily opened store.
+import type { Readable, Writable } from 'node:stream';
+import type { Clock } from '../util/clock.js';
+import type { Store } from '../store/store.js';
+
+export interface CliIO {
+  out: Writable & { isTTY?: boolean };
+  err: Writable & { isTTY?: boolean };
+  in?: Readable;
+  env: Record<string, string | undefined>;
+  /** working directory for relative -f paths (default process.cwd()) */
+  cwd?: string;
+}
+
+export interface CliDeps {
+  /** Overrides the store (tests pass a MemoryStore); default FileStore in $KCTL_HOME. */
+  store?: Store;
+  clock?: Clock;
+}
+
+export interface CliContext {
+  io: CliIO;
+  clock: Clock;
+  /** $KCTL_HOME (default ~/.kctl) */
+  home: string;
+  /** opens the store on first use; commands that don't need it never pay for it */
+  store(): Promise<Store>;
+  /** colour only on a TTY and when NO_COLOR is unset */
+  color: boolean;
+  /** -v / --v=N */
+  verbosity: number;
+  /** the namespace from -n, or "default" */
+  namespace(): string;
+  /** whether -n was given explicitly */
+  namespaceExplicit(): boolean;
+  out(s: string): void;
+  err(s: string): void;
+  warn(s: string): void;
+}

@@ -1,0 +1,105 @@
+// The Store port: a narrow, revisioned object store with API-server semantics (kine's shape).
+import type { KubeObject } from '../api/types.js';
+import { KINDS, type KindInfo } from '../api/kinds.js';
+
+/** Identifies one object: resource is the lower-case plural ("deployments"). */
+export interface ObjectRef {
+  resource: string;
+  namespace?: string;
+  name: string;
+}
+
+/** `<plural>/<namespace>/<name>` (cluster-scoped: `<plural>/<name>`). The only place keys are built. */
+export function objectKey(ref: ObjectRef): string {
+  return ref.namespace ? `${ref.resource}/${ref.namespace}/${ref.name}` : `${ref.resource}/${ref.name}`;
+}
+
+export function parseObjectKey(key: string): ObjectRef {
+  const parts = key.split('/');
+  if (parts.length === 3) return { resource: parts[0]!, namespace: parts[1]!, name: parts[2]! };
+  if (parts.length === 2) return { resource: parts[0]!, name: parts[1]! };
+  throw new Error(`bad object key ${key}`);
+}
+
+export function kindOfResource(resource: string): KindInfo {
+  const ki = KINDS.find((x) => x.plural === resource);
+  if (!ki) throw new Error(`unknown resource ${resource}`);
+  return ki;
+}
+
+export function refOf(obj: KubeObject): ObjectRef {
+  const ki = KINDS.find((x) => x.kind === obj.kind);
+  if (!ki) throw new Error(`unknown kind ${obj.kind}`);
+  return ki.namespaced
+    ? { resource: ki.plural, namespace: obj.metadata.namespace ?? 'default', name: obj.metadata.name }
+    : { resource: ki.plural, name: obj.metadata.name };
+}
+
+export interface ListOptions {
+  /** restrict to one namespace; omit for all namespaces */
+  namespace?: string;
+}
+
+export interface ListResult<T> {
+  items: T[];
+  /** store revision the list was read at: watch from here to see every later change */
+  resourceVersion: string;
+}
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface WatchEvent<T = KubeObject> {
+  type: WatchEventType;
+  /** the object after the change (for DELETED: its last state) */
+  object: T;
+  /** store revision of this change */
+  revision: number;
+}
+
+export interface WatchOptions {
+  /** only this resource (plural); omit for all */
+  resource?: string;
+  namespace?: string;
+  /** deliver changes with revision > fromRevision; omit to start at the current revision */
+  fromRevision?: number;
+  signal?: AbortSignal;
+}
+
+export interface DeleteOptions {
+  /** precondition: fail with Conflict unless the stored resourceVersion equals this */
+  resourceVersion?: string;
+  /** precondition: fail with Conflict unless the stored uid equals this */
+  uid?: string;
+}
+
+export interface Store {
+  /** Throws NotFoundError. */
+  get<T extends KubeObject = KubeObject>(ref: ObjectRef): Promise<T>;
+  tryGet<T extends KubeObject = KubeObject>(ref: ObjectRef): Promise<T | undefined>;
+  list<T extends KubeObject = KubeObject>(resource: string, opts?: ListOptions): Promise<ListResult<T>>;
+  /**
+   * Sets uid, creationTimestamp, resourceVersion, generation (1); drops status for kinds with a status
+   * subresource. Throws AlreadyExistsError, NotFoundError for a missing namespace (`namespaces "x" not found`),
+   * ValidationError for a bad name.
+   */
+  create<T extends KubeObject = KubeObject>(obj: T): Promise<T>;
+  /**
+   * Replaces everything but status (the status subresource keeps the stored one). `metadata.resourceVersion`
+   * is a precondition when set: a stale one throws ConflictError. generation is bumped only when spec
+   * (everything but metadata and status) changed. Removing the last finalizer of an object being deleted
+   * deletes it.
+   */
+  update<T extends KubeObject = KubeObject>(obj: T): Promise<T>;
+  /** Replaces only status (resourceVersion precondition as update). */
+  updateStatus<T extends KubeObject = KubeObject>(obj: T): Promise<T>;
+  /**
+   * Deletes, or marks deletionTimestamp (and deletionGracePeriodSeconds) when finalizers remain.
+   * Returns the deleted (or marked) object. Throws NotFoundError.
+   */
+  delete<T extends KubeObject = KubeObject>(ref: ObjectRef, opts?: DeleteOptions): Promise<T>;
+  /** Current store revision (monotonic across all objects). */
+  revision(): Promise<number>;
+  /** Changes after opts.fromRevision, in revision order, until the signal aborts. */
+  watch<T extends KubeObject = KubeObject>(opts?: WatchOptions): AsyncIterable<WatchEvent<T>>;
+  close(): Promise<void>;
+}

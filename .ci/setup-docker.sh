@@ -35,7 +35,7 @@ else
     say "DOCKER_HOST=${DOCKER_HOST} is not reachable and is not the local socket; not starting dockerd"
     exit 1
   fi
-  if pgrep -x dockerd >/dev/null 2>&1; then
+  if [ -f /var/run/docker.pid ] && kill -0 "$(cat /var/run/docker.pid 2>/dev/null)" 2>/dev/null; then
     say "dockerd is starting (already launched); waiting"
   else
     say "starting dockerd (log: $log)"

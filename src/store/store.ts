@@ -1,6 +1,7 @@
 // The Store port: a narrow, revisioned object store with API-server semantics (kine's shape).
 import type { KubeObject } from '../api/types.js';
 import { KINDS, type KindInfo } from '../api/kinds.js';
+import { KctlError } from '../util/errors.js';
 
 /** Identifies one object: resource is the lower-case plural ("deployments"). */
 export interface ObjectRef {
@@ -99,7 +100,46 @@ export interface Store {
   delete<T extends KubeObject = KubeObject>(ref: ObjectRef, opts?: DeleteOptions): Promise<T>;
   /** Current store revision (monotonic across all objects). */
   revision(): Promise<number>;
-  /** Changes after opts.fromRevision, in revision order, until the signal aborts. */
+  /**
+   * Changes after opts.fromRevision, in revision order, until the signal aborts (or the consumer breaks out,
+   * or the store closes). When opts.fromRevision is older than the history the store keeps (the change log
+   * was compacted past it, or a slow watcher fell behind), iteration throws TooOldError (Kubernetes: 410 Gone,
+   * "too old resource version"): relist, then watch from the list's resourceVersion.
+   */
   watch<T extends KubeObject = KubeObject>(opts?: WatchOptions): AsyncIterable<WatchEvent<T>>;
   close(): Promise<void>;
 }
+
+/**
+ * The watch's starting revision is older than the history the store keeps (Kubernetes answers 410 Gone with
+ * reason Expired). The caller relists and watches again from the list's resourceVersion.
+ */
+export class TooOldError extends KctlError {
+  readonly reason = 'Expired';
+  /** the revision the watch asked to start after */
+  readonly requested: number;
+  /** the newest revision no longer in the history: a watch must start at or after it */
+  readonly compacted: number;
+  constructor(requested: number, compacted: number) {
+    // TODO(errors.ts owner): use a dedicated 'Expired' ErrorCode once the union has one.
+    super('Internal', `too old resource version: ${requested} (${compacted})`);
+    this.requested = requested;
+    this.compacted = compacted;
+  }
+}
+
+export const isTooOld = (e: unknown): e is TooOldError => e instanceof TooOldError;
+
+/**
+ * The request is refused whatever its content (Kubernetes 403 Forbidden), e.g.
+ * `pods "p" is forbidden: unable to create new content in namespace x because it is being terminated`.
+ */
+export class ForbiddenError extends KctlError {
+  readonly reason = 'Forbidden';
+  constructor(resource: string, name: string, detail: string) {
+    // TODO(errors.ts owner): use a dedicated 'Forbidden' ErrorCode once the union has one.
+    super('Invalid', `${resource} "${name}" is forbidden: ${detail}`);
+  }
+}
+
+export const isForbidden = (e: unknown): e is ForbiddenError => e instanceof ForbiddenError;

@@ -1,0 +1,105 @@
+// Small JSON helpers shared by the apply/patch/diff functions. Objects here are plain JSON data (what YAML or
+// JSON parsing yields): maps, arrays, strings, numbers, booleans and null. Nothing is ever mutated in place by
+// the exported functions of this folder; they clone first.
+
+export type JsonMap = Record<string, unknown>;
+
+/** Go's reflect kinds as the strategic-merge code distinguishes them. */
+export type JsonKind = 'null' | 'map' | 'list' | 'string' | 'number' | 'boolean' | 'undefined';
+
+export function kindOf(v: unknown): JsonKind {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'list';
+  switch (typeof v) {
+    case 'object':
+      return 'map';
+    case 'string':
+      return 'string';
+    case 'number':
+    case 'bigint':
+      return 'number';
+    case 'boolean':
+      return 'boolean';
+    default:
+      return 'undefined';
+  }
+}
+
+export const isMap = (v: unknown): v is JsonMap => kindOf(v) === 'map';
+
+export const hasOwn = (m: object, k: string): boolean => Object.prototype.hasOwnProperty.call(m, k);
+
+/** Deep copy of JSON data (undefined values inside maps are dropped, as JSON would). */
+export function clone<T>(v: T): T {
+  if (Array.isArray(v)) return v.map((x) => clone(x)) as T;
+  if (v !== null && typeof v === 'object') {
+    const out: JsonMap = {};
+    for (const [k, x] of Object.entries(v as JsonMap)) if (x !== undefined) out[k] = clone(x);
+    return out as T;
+  }
+  return v;
+}
+
+/** Structural equality; map key order does not matter, list order does. */
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  const ka = kindOf(a);
+  if (ka !== kindOf(b)) return false;
+  if (ka === 'list') {
+    const la = a as unknown[];
+    const lb = b as unknown[];
+    return la.length === lb.length && la.every((x, i) => deepEqual(x, lb[i]));
+  }
+  if (ka === 'map') {
+    const ma = a as JsonMap;
+    const mb = b as JsonMap;
+    const keysA = Object.keys(ma).filter((k) => ma[k] !== undefined);
+    const keysB = Object.keys(mb).filter((k) => mb[k] !== undefined);
+    return keysA.length === keysB.length && keysA.every((k) => hasOwn(mb, k) && deepEqual(ma[k], mb[k]));
+  }
+  return false;
+}
+
+/** How Go's fmt %v prints a scalar: used where upstream compares merge-key values as strings. */
+export const scalarString = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v) ?? 'undefined');
+
+const GO_ESCAPES: Record<string, string> = {
+  '<': '\\u003c',
+  '>': '\\u003e',
+  '&': '\\u0026',
+  '\u2028': '\\u2028',
+  '\u2029': '\\u2029',
+};
+
+/**
+ * JSON exactly as Go's encoding/json writes a map[string]interface{}: compact, keys sorted, and the HTML-safe
+ * escapes (<, >, & as \u003c, \u003e, \u0026). This is the byte form kubectl stores in the
+ * last-applied-configuration annotation.
+ */
+export function goJson(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  if (Array.isArray(v)) return `[${v.map((x) => goJson(x)).join(',')}]`;
+  if (typeof v === 'object') {
+    const m = v as JsonMap;
+    const keys = Object.keys(m)
+      .filter((k) => m[k] !== undefined)
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${keys.map((k) => `${goString(k)}:${goJson(m[k])}`).join(',')}}`;
+  }
+  if (typeof v === 'string') return goString(v);
+  return JSON.stringify(v) ?? 'null';
+}
+
+const goString = (s: string): string => JSON.stringify(s).replace(/[<>&\u2028\u2029]/g, (c) => GO_ESCAPES[c] ?? c);
+
+/** Recursively sorts map keys (sigs.k8s.io/yaml prints keys in this order). */
+export function sortKeys<T>(v: T): T {
+  if (Array.isArray(v)) return v.map((x) => sortKeys(x)) as T;
+  if (v !== null && typeof v === 'object') {
+    const m = v as JsonMap;
+    const out: JsonMap = {};
+    for (const k of Object.keys(m).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) if (m[k] !== undefined) out[k] = sortKeys(m[k]);
+    return out as T;
+  }
+  return v;
+}

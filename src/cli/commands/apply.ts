@@ -1,0 +1,84 @@
+// kctl apply -f: client-side three-way apply (last-applied annotation), per-object writes that continue on
+// error, kubectl's `deployment.apps/web created|configured|unchanged` lines.
+import type { Command } from 'commander';
+import { qualifiedKind } from '../../api/kinds.js';
+import type { KubeObject } from '../../api/types.js';
+import { isAlreadyExists, isConflict, KctlError, MultiError } from '../../util/errors.js';
+import type { CliContext } from '../context.js';
+import { collect, dryRunSuffix, parseDryRun, parseValidate, type DryRun } from '../flags.js';
+import { loadAndValidate, targetNamespace, type ManifestFlags } from '../manifests.js';
+import { printObjects } from '../output.js';
+import { afterMutation } from '../mutation.js';
+
+export interface ApplyOptions extends ManifestFlags {
+  dryRun: DryRun;
+  output?: string;
+  validate: ReturnType<typeof parseValidate>;
+}
+
+/** kubectl retries a patch that hit a conflict a few times (maxPatchRetry) before giving up. */
+const MAX_RETRY = 5;
+
+export function toApplyOptions(flags: Record<string, unknown>): ApplyOptions {
+  return {
+    filename: flags.filename as string[] | undefined,
+    recursive: Boolean(flags.recursive),
+    dryRun: parseDryRun(flags.dryRun as string | undefined),
+    output: flags.output as string | undefined,
+    validate: parseValidate(flags.validate as string | undefined),
+  };
+}
+
+export async function runApply(o: ApplyOptions, ctx: CliContext): Promise<void> {
+  const manifests = await loadAndValidate(ctx, o, { mode: o.validate, verb: 'apply' });
+  const { applyObject } = await import('../../apply/last-applied.js');
+  const store = await ctx.store();
+  const errors: KctlError[] = [];
+  const printed: KubeObject[] = [];
+  let wrote = false;
+  for (const m of manifests) {
+    const ns = targetNamespace(ctx, m);
+    const ref = { resource: m.kind.plural, namespace: ns, name: m.object.metadata.name };
+    try {
+      for (let attempt = 0; ; attempt++) {
+        const current = await store.tryGet(ref);
+        const r = applyObject(current, m.object, { namespace: ns, commandName: 'kctl' });
+        for (const w of r.warnings) ctx.warn(w);
+        let result = r.result;
+        try {
+          if (o.dryRun === 'none' && r.action === 'created') result = await store.create(result);
+          else if (o.dryRun === 'none' && r.action === 'configured') {
+            result.metadata.resourceVersion = current!.metadata.resourceVersion;
+            result = await store.update(result);
+          }
+        } catch (e) {
+          if ((isConflict(e) || isAlreadyExists(e)) && attempt < MAX_RETRY) continue;
+          throw e;
+        }
+        if (o.dryRun === 'none' && r.action !== 'unchanged') wrote = true;
+        if (o.output) printed.push(result);
+        else ctx.out(`${qualifiedKind(m.kind)}/${m.object.metadata.name} ${r.action}${dryRunSuffix(o.dryRun)}\n`);
+        break;
+      }
+    } catch (e) {
+      if (!(e instanceof KctlError)) throw e;
+      if (!e.source) e.source = m.sourced.source.replace(/#\d+$/, '');
+      errors.push(e);
+    }
+  }
+  if (o.output && printed.length > 0) await printObjects(ctx, printed, { output: o.output });
+  if (wrote) await afterMutation(ctx);
+  if (errors.length > 0) throw errors.length === 1 ? errors[0]! : new MultiError(errors);
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('apply')
+    .description('Apply a configuration to a resource by file name or stdin')
+    .option('-f, --filename <file>', 'The files that contain the configurations to apply (repeatable; - for stdin)', collect)
+    .option('-R, --recursive', 'Process the directory used in -f, --filename recursively.')
+    .option('--dry-run [strategy]', 'Must be "none", "server", or "client".')
+    .option('-o, --output <format>', 'Output format. One of: json|yaml|name|...')
+    .option('--validate [mode]', 'Must be one of: strict (or true), warn, ignore (or false).')
+    .action(async (flags: Record<string, unknown>) => runApply(toApplyOptions(flags), ctx));
+}

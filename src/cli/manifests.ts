@@ -1,0 +1,79 @@
+// `-f` input for mutating verbs: load, resolve kinds, validate every object (all-or-nothing), default the
+// namespace. Nothing is written unless the whole batch is valid.
+import { kindByKind, type KindInfo } from '../api/kinds.js';
+import type { KubeObject, Sourced } from '../api/types.js';
+import type { ValidateMode } from '../api/validate.js';
+import { KctlError, MultiError, ValidationError, type FieldError } from '../util/errors.js';
+import type { CliContext } from './context.js';
+
+export interface ManifestFlags {
+  filename?: string[];
+  recursive?: boolean;
+}
+
+export interface ResolvedManifest {
+  sourced: Sourced<KubeObject>;
+  object: KubeObject;
+  kind: KindInfo;
+}
+
+function unknownKind(obj: KubeObject, file: string): string {
+  const ns = obj.metadata?.namespace ?? '';
+  return `resource mapping not found for name: "${obj.metadata?.name ?? ''}" namespace: "${ns}" from "${file}": no matches for kind "${obj.kind}" in version "${obj.apiVersion}"`;
+}
+
+/** Loads `-f` manifests and validates them; throws (MultiError) before anything is written. */
+export async function loadAndValidate(
+  ctx: CliContext,
+  flags: ManifestFlags,
+  opts: { mode: ValidateMode; verb: string },
+): Promise<ResolvedManifest[]> {
+  const filenames = flags.filename ?? [];
+  if (filenames.length === 0) throw new KctlError('Usage', `must specify one of -f and -k`);
+  const { loadManifests, attachPositions, sourceAt } = await import('../manifest/loader.js');
+  const { validateObject } = await import('../api/validate.js');
+  const loaded = await loadManifests({ filenames, recursive: flags.recursive, stdin: ctx.io.in, cwd: ctx.io.cwd });
+  const errors: KctlError[] = [...loaded.errors];
+  const out: ResolvedManifest[] = [];
+  const explicitNs = ctx.namespaceExplicit() ? ctx.namespace() : undefined;
+  for (const sourced of loaded.objects) {
+    const obj = sourced.object;
+    const where = sourceAt(sourced);
+    const ki = kindByKind(obj.apiVersion, obj.kind);
+    if (!ki) {
+      errors.push(new KctlError('Invalid', unknownKind(obj, sourced.file), { source: where }));
+      continue;
+    }
+    const found: FieldError[] = await validateObject(obj, { mode: opts.mode });
+    const withPos = attachPositions(found, sourced);
+    for (const w of withPos.filter((f) => f.severity === 'warning')) ctx.warn(`${w.source ? `${w.source}: ` : ''}${w.path}: ${w.message}`);
+    const bad = withPos.filter((f) => f.severity !== 'warning');
+    if (bad.length > 0) {
+      errors.push(new ValidationError(obj.kind, String(obj.metadata?.name ?? ''), bad, where));
+      continue;
+    }
+    if (ki.namespaced) {
+      const ns = obj.metadata.namespace;
+      if (explicitNs && ns && ns !== explicitNs) {
+        errors.push(
+          new KctlError(
+            'Invalid',
+            `the namespace from the provided object "${ns}" does not match the namespace "${explicitNs}". You must pass '--namespace=${ns}' to perform this operation.`,
+            { source: where },
+          ),
+        );
+        continue;
+      }
+    }
+    out.push({ sourced, object: obj, kind: ki });
+  }
+  if (errors.length > 0) throw errors.length === 1 ? errors[0]! : new MultiError(errors);
+  if (out.length === 0) throw new KctlError('Invalid', 'no objects passed to ' + opts.verb);
+  return out;
+}
+
+/** The namespace an object lands in: its own, else -n, else default (cluster-scoped: none). */
+export function targetNamespace(ctx: CliContext, m: ResolvedManifest): string | undefined {
+  if (!m.kind.namespaced) return undefined;
+  return m.object.metadata.namespace || ctx.namespace();
+}

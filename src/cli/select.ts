@@ -1,0 +1,104 @@
+// Finds the objects a verb acts on: `TYPE [NAME...]`, `TYPE/NAME`, `-l`, `--all`, `-A`, `-f` — the
+// resource builder's store half. Missing names are collected as NotFound errors, not thrown at once.
+import type { KindInfo } from '../api/kinds.js';
+import { qualifiedResource } from '../api/kinds.js';
+import type { KubeObject } from '../api/types.js';
+import { KctlError, NotFoundError } from '../util/errors.js';
+import type { CliContext } from './context.js';
+import { parseResourceArgs, type ResourceRequest } from './resource-args.js';
+
+export interface SelectFlags {
+  selector?: string;
+  fieldSelector?: string;
+  allNamespaces?: boolean;
+  filename?: string[];
+  recursive?: boolean;
+}
+
+export interface Selected {
+  kind: KindInfo;
+  objects: KubeObject[];
+  /** names were given (as opposed to a listing) */
+  named: boolean;
+}
+
+/** status.phase=Running, metadata.name!=x, metadata.namespace=y — the field selectors every kind supports. */
+function fieldMatcher(expr: string | undefined): (o: KubeObject) => boolean {
+  if (!expr) return () => true;
+  const terms = expr.split(',').filter(Boolean).map((t) => {
+    const m = /^([A-Za-z0-9_.]+)\s*(==|!=|=)\s*(.*)$/.exec(t.trim());
+    if (!m) throw new KctlError('Usage', `invalid field selector: '${t}'`);
+    return { path: m[1]!.split('.'), neg: m[2] === '!=', value: m[3]! };
+  });
+  return (o) =>
+    terms.every((t) => {
+      let v: unknown = o;
+      for (const p of t.path) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[p] : undefined;
+      const s = v === undefined || v === null ? '' : String(v);
+      return t.neg ? s !== t.value : s === t.value;
+    });
+}
+
+export async function selectObjects(
+  ctx: CliContext,
+  args: string[],
+  flags: SelectFlags,
+  verb: string,
+): Promise<{ selected: Selected[]; errors: KctlError[] }> {
+  const store = await ctx.store();
+  const errors: KctlError[] = [];
+  let requests: ResourceRequest[];
+  if (flags.filename && flags.filename.length > 0) {
+    const { loadManifests } = await import('../manifest/loader.js');
+    const { resolveKind } = await import('./resource-args.js');
+    const loaded = await loadManifests({ filenames: flags.filename, recursive: flags.recursive, stdin: ctx.io.in, cwd: ctx.io.cwd });
+    if (loaded.errors.length > 0) throw loaded.errors[0];
+    requests = [];
+    const nsOf = new Map<string, string>();
+    for (const s of loaded.objects) {
+      const ki = resolveKind(s.object.kind);
+      const name = s.object.metadata?.name;
+      if (typeof name !== 'string') continue;
+      let r = requests.find((x) => x.kind === ki);
+      if (!r) requests.push((r = { kind: ki, names: [] }));
+      r.names.push(name);
+      if (s.object.metadata.namespace) nsOf.set(`${ki.plural}/${name}`, s.object.metadata.namespace);
+    }
+    return gather(requests, (ki, name) => nsOf.get(`${ki.plural}/${name}`));
+  }
+  requests = parseResourceArgs(args, verb);
+  return gather(requests, () => undefined);
+
+  async function gather(reqs: ResourceRequest[], nsFor: (ki: KindInfo, name: string) => string | undefined) {
+    const selected: Selected[] = [];
+    const fieldOk = fieldMatcher(flags.fieldSelector);
+    const labels = flags.selector ? await import('../api/labels.js') : undefined;
+    const sel = labels && flags.selector ? labels.parseSelector(flags.selector) : undefined;
+    for (const r of reqs) {
+      const ki = r.kind;
+      if (r.names.length > 0) {
+        if (flags.selector) throw new KctlError('Usage', 'selectors and the all flag cannot be used when passing resource/name arguments');
+        const objects: KubeObject[] = [];
+        for (const name of r.names) {
+          const namespace = ki.namespaced ? nsFor(ki, name) ?? ctx.namespace() : undefined;
+          const o = await store.tryGet({ resource: ki.plural, namespace, name });
+          if (o) objects.push(o);
+          else errors.push(new NotFoundError(qualifiedResource(ki), name));
+        }
+        selected.push({ kind: ki, objects, named: true });
+        continue;
+      }
+      const namespace = ki.namespaced && !flags.allNamespaces ? ctx.namespace() : undefined;
+      const { items } = await store.list(ki.plural, namespace ? { namespace } : {});
+      const objects = items.filter((o) => (!sel || labels!.matches(sel, o.metadata.labels)) && fieldOk(o));
+      selected.push({ kind: ki, objects, named: false });
+    }
+    return { selected, errors };
+  }
+}
+
+/** kubectl's message when a listing found nothing (stderr, exit 0). */
+export function noResourcesMessage(ctx: CliContext, allNamespaces: boolean, kinds: KindInfo[]): string {
+  if (allNamespaces || kinds.every((k) => !k.namespaced)) return 'No resources found\n';
+  return `No resources found in ${ctx.namespace()} namespace.\n`;
+}

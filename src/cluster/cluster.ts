@@ -1,0 +1,273 @@
+// The composition root: store + runtime + node registration + scheduler + kubelet (+ later controllers) under one
+// ControllerRunner, and the runtime's container events fed to the kubelet. `kctl controller` runs one Cluster;
+// tests build one over a MemoryStore and a FakeRuntime.
+//
+// Stopping stops the loops only: containers keep running and a later controller adopts them (their labels say
+// which pod they belong to).
+import type { Clock } from '../util/clock.js';
+import { SystemClock } from '../util/clock.js';
+import { objectKey, type Store } from '../store/store.js';
+import { isEngineUnreachable, type ContainerRuntime } from '../runtime/runtime.js';
+import { podRefFromLabels } from '../runtime/names.js';
+import { ControllerRunner, type ControllerRunnerOptions } from '../controllers/controller-runner.js';
+import { EventRecorder } from '../controllers/events.js';
+import { NOP_LOGGER, type Logger, type Reconciler } from '../controllers/reconciler.js';
+import { NodeController } from '../scheduler/node.js';
+import { Scheduler, DEFAULT_SCHEDULER_NAME } from '../scheduler/scheduler.js';
+import type { ClusterConfig } from './config.js';
+
+/** What the kubelet is built from (src/kubelet/kubelet.ts: `new Kubelet(deps)`). */
+export interface KubeletDeps {
+  store: Store;
+  runtime: ContainerRuntime;
+  clock: Clock;
+  /** recorder with source {component: "kubelet", host: nodeName} */
+  events: EventRecorder;
+  nodeName: string;
+  config: ClusterConfig;
+  log: Logger;
+}
+
+/** What other controllers (deployment, replicaset, endpoints ... of later issues) are built from. */
+export interface ControllerDeps {
+  store: Store;
+  clock: Clock;
+  /** make a recorder for a component ("deployment-controller", ...) */
+  recorder(component: string): EventRecorder;
+  config: ClusterConfig;
+  log: Logger;
+}
+
+export interface ClusterOptions {
+  config: ClusterConfig;
+  /** default: FileStore in config.home (opened by start, closed by stop); an injected store is not closed */
+  store?: Store;
+  /** default: DockerRuntime (config.dockerHost, testRun, allowPrivileged) */
+  runtime?: ContainerRuntime;
+  clock?: Clock;
+  log?: Logger;
+  /** reported as the Node's kubeletVersion */
+  kctlVersion?: string;
+  /** builds the kubelet; default: `new Kubelet(deps)` from src/kubelet/kubelet.ts; null: no kubelet */
+  kubelet?: ((deps: KubeletDeps) => Reconciler | undefined | Promise<Reconciler | undefined>) | null;
+  /** further control loops */
+  controllers?: ((deps: ControllerDeps) => Reconciler)[];
+  /** runner tuning (tests) */
+  runner?: Partial<Omit<ControllerRunnerOptions, 'store' | 'clock' | 'reconcilers' | 'log'>>;
+  /** first wait before resubscribing to runtime events after a failure (default 1 000 ms, doubling to 30 000) */
+  runtimeRetryBaseMs?: number;
+  runtimeRetryMaxMs?: number;
+}
+
+const errMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/** The kubelet of src/kubelet/kubelet.ts, loaded on demand (its module is another helper's). */
+async function defaultKubelet(deps: KubeletDeps): Promise<Reconciler | undefined> {
+  const spec = '../kubelet/kubelet.js';
+  let m: { Kubelet: new (deps: KubeletDeps) => Reconciler };
+  try {
+    m = (await import(spec)) as typeof m;
+  } catch (e) {
+    // a build without the kubelet module: run the other loops, say so once
+    if ((e as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND' || !String((e as Error).message).includes('kubelet')) throw e;
+    deps.log.error(`kubelet not available (${errMessage(e)}): pods will be scheduled but not run`);
+    return undefined;
+  }
+  return new m.Kubelet(deps);
+}
+
+async function defaultRuntime(config: ClusterConfig): Promise<ContainerRuntime> {
+  const { DockerRuntime } = await import('../runtime/docker/docker-runtime.js');
+  return new DockerRuntime({
+    ...(config.dockerHost !== undefined ? { host: config.dockerHost } : {}),
+    ...(config.testRun !== undefined ? { testRun: config.testRun } : {}),
+    allowPrivileged: config.allowPrivileged,
+  });
+}
+
+export class Cluster {
+  readonly config: ClusterConfig;
+  readonly clock: Clock;
+  readonly log: Logger;
+  private readonly opts: ClusterOptions;
+  private ownStore = false;
+  private _store: Store | undefined;
+  private _runtime: ContainerRuntime | undefined;
+  private _runner: ControllerRunner | undefined;
+  private _kubelet: Reconciler | undefined;
+  private _scheduler: Scheduler | undefined;
+  private _node: NodeController | undefined;
+  private abort: AbortController | undefined;
+  private eventsLoop: Promise<void> | undefined;
+  private stopping: Promise<void> | undefined;
+  private engineDown = false;
+
+  constructor(opts: ClusterOptions) {
+    this.opts = opts;
+    this.config = opts.config;
+    this.clock = opts.clock ?? new SystemClock();
+    this.log = opts.log ?? NOP_LOGGER;
+  }
+
+  get store(): Store {
+    if (!this._store) throw new Error('cluster not started');
+    return this._store;
+  }
+  get runtime(): ContainerRuntime {
+    if (!this._runtime) throw new Error('cluster not started');
+    return this._runtime;
+  }
+  get runner(): ControllerRunner {
+    if (!this._runner) throw new Error('cluster not started');
+    return this._runner;
+  }
+  get kubelet(): Reconciler | undefined {
+    return this._kubelet;
+  }
+  get scheduler(): Scheduler | undefined {
+    return this._scheduler;
+  }
+  get nodeController(): NodeController | undefined {
+    return this._node;
+  }
+  /** Whether the last look at the engine failed. */
+  get engineReachable(): boolean {
+    return !this.engineDown;
+  }
+
+  /** Builds everything and starts the loops; resolves once they run. The signal (or stop()) ends them. */
+  async start(signal?: AbortSignal): Promise<void> {
+    if (this.abort) throw new Error('cluster already started');
+    const abort = new AbortController();
+    this.abort = abort;
+    const { config, clock, log } = this;
+    if (this.opts.store) this._store = this.opts.store;
+    else {
+      const { FileStore } = await import('../store/file-store.js');
+      this._store = await FileStore.open(config.home);
+      this.ownStore = true;
+    }
+    this._runtime = this.opts.runtime ?? (await defaultRuntime(config));
+    const store = this._store;
+    const runtime = this._runtime;
+    const recorder = (component: string, host?: string): EventRecorder => new EventRecorder({ store, clock, component, host, log });
+
+    const reconcilers: Reconciler[] = [];
+    this._node = new NodeController({
+      store,
+      runtime,
+      clock,
+      nodeName: config.nodeName,
+      kubeletVersion: this.opts.kctlVersion ?? 'v0.0.0',
+      allocatable: config.allocatable,
+      events: recorder('kubelet', config.nodeName),
+      log,
+    });
+    reconcilers.push(this._node);
+    this._scheduler = new Scheduler({ store, clock, events: recorder(DEFAULT_SCHEDULER_NAME), log });
+    reconcilers.push(this._scheduler);
+    const makeKubelet = this.opts.kubelet === undefined ? defaultKubelet : this.opts.kubelet;
+    if (makeKubelet) {
+      this._kubelet = await makeKubelet({ store, runtime, clock, events: recorder('kubelet', config.nodeName), nodeName: config.nodeName, config, log });
+      if (this._kubelet) reconcilers.push(this._kubelet);
+    }
+    for (const make of this.opts.controllers ?? []) reconcilers.push(make({ store, clock, recorder: (c) => recorder(c), config, log }));
+
+    this._runner = new ControllerRunner({
+      resyncPeriodMs: config.resyncPeriodMs,
+      quietError: isEngineUnreachable,
+      ...this.opts.runner,
+      store,
+      clock,
+      reconcilers,
+      log,
+    });
+    if (signal) {
+      if (signal.aborted) abort.abort();
+      else signal.addEventListener('abort', () => void this.stop(), { once: true });
+    }
+    log.info(`controller starting: node ${config.nodeName}, ${reconcilers.map((r) => r.name).join(', ')}`);
+    await this._runner.start(abort.signal);
+    if (this._kubelet) this.eventsLoop = this.runtimeEventsLoop(this._kubelet.name, abort.signal);
+  }
+
+  /** Stops the loops (running reconciles finish), closes a store it opened. Containers keep running. Idempotent. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.abort?.abort();
+      await this._runner?.stop();
+      await this.eventsLoop;
+      if (this.ownStore) await this._store?.close();
+      this.log.info('controller stopped');
+    })();
+    return this.stopping;
+  }
+
+  private sleep(ms: number, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      if (signal.aborted) return resolve();
+      const t = this.clock.setTimer(ms, done);
+      function done(): void {
+        t?.cancel();
+        signal.removeEventListener('abort', done);
+        resolve();
+      }
+      signal.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  private engineHost(): string {
+    const h = (this._runtime as { host?: unknown } | undefined)?.host;
+    return typeof h === 'string' ? h : (this.config.dockerHost ?? 'unix:///var/run/docker.sock');
+  }
+
+  /**
+   * Feeds the runtime's container events (start/die/oom/destroy) to the kubelet as pod keys. When the stream breaks
+   * (engine restart) it resubscribes with back-off; after a reconnect the kubelet resyncs (events were missed).
+   * An unreachable engine is logged once (`cannot reach the Docker engine at ...`), and once more when it is back.
+   */
+  private async runtimeEventsLoop(kubeletName: string, signal: AbortSignal): Promise<void> {
+    const runtime = this.runtime;
+    const runner = this.runner;
+    const base = this.opts.runtimeRetryBaseMs ?? 1_000;
+    const max = this.opts.runtimeRetryMaxMs ?? 30_000;
+    const nodeKey = objectKey({ resource: 'nodes', name: this.config.nodeName });
+    let failures = 0;
+    let subscribedBefore = false;
+    while (!signal.aborted) {
+      try {
+        const v = await runtime.version();
+        if (this.engineDown) {
+          this.engineDown = false;
+          this.log.info(`connected to the Docker engine at ${this.engineHost()} (${v.runtimeName} ${v.runtimeVersion})`);
+          runner.enqueue('node', nodeKey);
+        }
+        if (subscribedBefore) await runner.resync(kubeletName); // what happened while not subscribed
+        subscribedBefore = true;
+        for await (const ev of runtime.events(signal)) {
+          failures = 0;
+          const pod = podRefFromLabels(ev.labels);
+          if (!pod) continue;
+          this.log.debug(`runtime: ${ev.type} ${ev.containerId.slice(0, 12)} of pods/${pod.namespace}/${pod.name}`);
+          runner.enqueue(kubeletName, objectKey({ resource: 'pods', namespace: pod.namespace, name: pod.name }));
+        }
+        if (signal.aborted) return;
+        throw new Error('the event stream ended');
+      } catch (e) {
+        if (signal.aborted) return;
+        if (isEngineUnreachable(e)) {
+          if (!this.engineDown) {
+            this.engineDown = true;
+            this.log.error(errMessage(e).startsWith('cannot reach') ? errMessage(e) : `cannot reach the Docker engine at ${this.engineHost()}: ${errMessage(e)}`);
+            runner.enqueue('node', nodeKey);
+          }
+        } else {
+          this.log.warn(`runtime events: ${errMessage(e)}; resubscribing`);
+        }
+        const ms = Math.min(max, base * 2 ** Math.min(failures, 30));
+        failures++;
+        await this.sleep(ms, signal);
+      }
+    }
+  }
+}

@@ -251,7 +251,7 @@ function main() {
   const sorted = Object.fromEntries(Object.keys(defs).sort().map((id) => [id, defs[id]]));
   writeFileSync(
     join(outDir, '_defs.json'),
-    JSON.stringify({ $schema: 'http://json-schema.org/draft-07/schema#', $id: '_defs.json', definitions: sorted }) + '\n',
+    JSON.stringify({ $schema: 'http://json-schema.org/draft-07/schema#', $id: '_defs.json', definitions: sorted }, null, 1) + '\n',
   );
   for (const { k, id } of kindFiles) {
     const schemaId = `${k.group || 'core'}.${k.version}.${k.kind}`;

@@ -233,8 +233,6 @@ export function validateObjectMeta(meta: unknown, ki: KindInfo, p = FieldPath.ro
   return errs;
 }
 
-const SELECTOR_OPS = new Set(['In', 'NotIn', 'Exists', 'DoesNotExist']);
-
 /** ValidateLabelSelector; returns also whether the selector can be used for matching. */
 function validateLabelSelector(sel: Obj, p: FieldPath): { errs: FieldError[]; usable: boolean } {
   const errs = validateLabels(sel.matchLabels, p.child('matchLabels'));
@@ -605,7 +603,9 @@ export function validatePodSpec(specRaw: unknown, p: FieldPath, opts: PodSpecOpt
   for (const n of opts.extraVolumes ?? []) volumeNames.add(n);
 
   // containers
-  if (Array.isArray(spec.containers) && spec.containers.length === 0) errs.push(required(p.child('containers')));
+  // the schema reports a containers field of the wrong type; absent or empty is upstream's Required value
+  if (arr(spec.containers).length === 0 && (spec.containers === undefined || Array.isArray(spec.containers)))
+    errs.push(required(p.child('containers')));
   const containerNames = new Set<string>();
   const hostPorts = new Map<string, string>();
   const containerPorts = new Map<string, string>();
@@ -741,7 +741,8 @@ function validateSelectorAndTemplate(spec: Obj, p: FieldPath, rules: TemplateRul
     errs.push(invalid(tp.child('metadata', 'labels'), tmeta.labels === undefined ? null : labels, '`selector` does not match template `labels`'));
   errs.push(...validateLabels(tmeta.labels, tp.child('metadata', 'labels')));
   errs.push(...validateAnnotations(tmeta.annotations, tp.child('metadata', 'annotations')));
-  const podSpec = obj(template.spec);
+  // a missing template spec is an empty one upstream (a struct, not a pointer)
+  const podSpec = obj(template.spec) ?? (template.spec === undefined ? {} : undefined);
   if (!podSpec) return;
   errs.push(...validatePodSpec(podSpec, tp.child('spec'), { extraVolumes: rules.extraVolumes }));
   const rp = str(podSpec.restartPolicy) ?? 'Always';
@@ -1161,7 +1162,7 @@ export function validateSemantics(o: Obj, ki: KindInfo): FieldError[] {
   const sp = FieldPath.root('spec');
   switch (ki.kind) {
     case 'Pod':
-      if (spec) errs.push(...validatePodSpec(spec, sp));
+      if (spec || o.spec === undefined) errs.push(...validatePodSpec(spec ?? {}, sp));
       break;
     case 'Deployment':
       if (spec) validateDeploymentSpec(spec, sp, errs, 'deployment');

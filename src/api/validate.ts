@@ -152,6 +152,8 @@ export function validateWith(v: KindValidator, obj: unknown, opts: ValidateOptio
         break;
       }
       case 'required':
+        // status is written by controllers and dropped by the API server on create: a partial status is fine
+        if (segments[0] === 'status') break;
         out.push({ ...at(String(e.params.missingProperty)), message: 'Required value', severity: 'error' });
         break;
       case 'enum': {

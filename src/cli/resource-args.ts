@@ -10,7 +10,7 @@ export interface ResourceRequest {
 
 export function resolveKind(type: string): KindInfo {
   const ki = resolveResource(type);
-  if (!ki) throw new KctlError('NotFound', `the server doesn't have a resource type "${type}"`);
+  if (!ki) throw new KctlError('Invalid', `the server doesn't have a resource type "${type}"`);
   return ki;
 }
 

@@ -7,7 +7,7 @@
 import type { Clock } from '../util/clock.js';
 import { SystemClock } from '../util/clock.js';
 import { objectKey, type Store } from '../store/store.js';
-import { isEngineUnreachable, type ContainerRuntime } from '../runtime/runtime.js';
+import { isEngineUnreachable, type ContainerRuntime, type RuntimeEvent } from '../runtime/runtime.js';
 import { podRefFromLabels } from '../runtime/names.js';
 import { ControllerRunner, type ControllerRunnerOptions } from '../controllers/controller-runner.js';
 import { EventRecorder } from '../controllers/events.js';
@@ -49,7 +49,7 @@ export interface ClusterOptions {
   /** reported as the Node's kubeletVersion */
   kctlVersion?: string;
   /** builds the kubelet; default: `new Kubelet(deps)` from src/kubelet/kubelet.ts; null: no kubelet */
-  kubelet?: ((deps: KubeletDeps) => Reconciler | undefined | Promise<Reconciler | undefined>) | null;
+  kubelet?: ((deps: KubeletDeps) => Reconciler | Promise<Reconciler>) | null;
   /** further control loops */
   controllers?: ((deps: ControllerDeps) => Reconciler)[];
   /** runner tuning (tests) */
@@ -61,19 +61,41 @@ export interface ClusterOptions {
 
 const errMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
-/** The kubelet of src/kubelet/kubelet.ts, loaded on demand (its module is another helper's). */
-async function defaultKubelet(deps: KubeletDeps): Promise<Reconciler | undefined> {
-  const spec = '../kubelet/kubelet.js';
-  let m: { Kubelet: new (deps: KubeletDeps) => Reconciler };
+/** The kubelet of src/kubelet/kubelet.ts (loaded only when used: tests inject their own). */
+async function defaultKubelet(deps: KubeletDeps): Promise<Reconciler> {
+  const { Kubelet } = await import('../kubelet/kubelet.js');
+  let runtimeName = 'docker';
   try {
-    m = (await import(spec)) as typeof m;
-  } catch (e) {
-    // a build without the kubelet module: run the other loops, say so once
-    if ((e as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND' || !String((e as Error).message).includes('kubelet')) throw e;
-    deps.log.error(`kubelet not available (${errMessage(e)}): pods will be scheduled but not run`);
-    return undefined;
+    runtimeName = (await deps.runtime.version()).runtimeName;
+  } catch {
+    /* engine not reachable yet: DockerRuntime's name */
   }
-  return new m.Kubelet(deps);
+  return new Kubelet({
+    store: deps.store,
+    runtime: deps.runtime,
+    clock: deps.clock,
+    events: deps.events,
+    nodeName: deps.nodeName,
+    config: {
+      backoffBaseMs: deps.config.backoffBaseMs,
+      backoffMaxMs: deps.config.backoffMaxMs,
+      backoffResetMs: deps.config.backoffResetMs,
+      allowPrivileged: deps.config.allowPrivileged,
+      dataDir: deps.config.home,
+      runtimeName,
+    },
+    log: (m) => deps.log.info(m),
+  });
+}
+
+/** Optional parts of a kubelet reconciler the cluster wires when present (src/kubelet/kubelet.ts has them). */
+interface KubeletExtras {
+  /** where background completions (probes, stops, pulls) enqueue pod keys */
+  onEnqueue?(fn: (key: string) => void): void;
+  /** pod keys a runtime event concerns (default: from the container's labels) */
+  handleRuntimeEvent?(ev: RuntimeEvent): string[];
+  /** stops its timers */
+  stop?(): void;
 }
 
 async function defaultRuntime(config: ClusterConfig): Promise<ContainerRuntime> {
@@ -169,7 +191,7 @@ export class Cluster {
     const makeKubelet = this.opts.kubelet === undefined ? defaultKubelet : this.opts.kubelet;
     if (makeKubelet) {
       this._kubelet = await makeKubelet({ store, runtime, clock, events: recorder('kubelet', config.nodeName), nodeName: config.nodeName, config, log });
-      if (this._kubelet) reconcilers.push(this._kubelet);
+      reconcilers.push(this._kubelet);
     }
     for (const make of this.opts.controllers ?? []) reconcilers.push(make({ store, clock, recorder: (c) => recorder(c), config, log }));
 
@@ -186,6 +208,9 @@ export class Cluster {
       if (signal.aborted) abort.abort();
       else signal.addEventListener('abort', () => void this.stop(), { once: true });
     }
+    const kx = this._kubelet as (Reconciler & KubeletExtras) | undefined;
+    const runner = this._runner;
+    if (kx?.onEnqueue) kx.onEnqueue((key) => void runner.enqueue(kx.name, key));
     log.info(`controller starting: node ${config.nodeName}, ${reconcilers.map((r) => r.name).join(', ')}`);
     await this._runner.start(abort.signal);
     if (this._kubelet) this.eventsLoop = this.runtimeEventsLoop(this._kubelet.name, abort.signal);
@@ -197,6 +222,7 @@ export class Cluster {
       this.abort?.abort();
       await this._runner?.stop();
       await this.eventsLoop;
+      (this._kubelet as (Reconciler & KubeletExtras) | undefined)?.stop?.();
       if (this.ownStore) await this._store?.close();
       this.log.info('controller stopped');
     })();
@@ -214,6 +240,13 @@ export class Cluster {
       }
       signal.addEventListener('abort', done, { once: true });
     });
+  }
+
+  private keysForRuntimeEvent(ev: RuntimeEvent): string[] {
+    const k = this._kubelet as (Reconciler & KubeletExtras) | undefined;
+    if (k?.handleRuntimeEvent) return k.handleRuntimeEvent(ev);
+    const pod = podRefFromLabels(ev.labels);
+    return pod ? [objectKey({ resource: 'pods', namespace: pod.namespace, name: pod.name })] : [];
   }
 
   private engineHost(): string {
@@ -237,19 +270,21 @@ export class Cluster {
     while (!signal.aborted) {
       try {
         const v = await runtime.version();
-        if (this.engineDown) {
+        const wasDown = this.engineDown;
+        if (wasDown) {
           this.engineDown = false;
           this.log.info(`connected to the Docker engine at ${this.engineHost()} (${v.runtimeName} ${v.runtimeVersion})`);
           runner.enqueue('node', nodeKey);
         }
-        if (subscribedBefore) await runner.resync(kubeletName); // what happened while not subscribed
+        // what happened while not subscribed, and what failed while the engine was away
+        if (subscribedBefore || wasDown) await runner.resync(kubeletName);
         subscribedBefore = true;
         for await (const ev of runtime.events(signal)) {
           failures = 0;
-          const pod = podRefFromLabels(ev.labels);
-          if (!pod) continue;
-          this.log.debug(`runtime: ${ev.type} ${ev.containerId.slice(0, 12)} of pods/${pod.namespace}/${pod.name}`);
-          runner.enqueue(kubeletName, objectKey({ resource: 'pods', namespace: pod.namespace, name: pod.name }));
+          for (const key of this.keysForRuntimeEvent(ev)) {
+            this.log.debug(`runtime: ${ev.type} ${ev.containerId.slice(0, 12)} → ${key}`);
+            runner.enqueue(kubeletName, key);
+          }
         }
         if (signal.aborted) return;
         throw new Error('the event stream ended');

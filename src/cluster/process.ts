@@ -80,7 +80,9 @@ async function writePidFile(home: string, pid: number): Promise<void> {
 export class ControllerRunningError extends KctlError {
   readonly pid: number | undefined;
   constructor(home: string, pid: number | undefined) {
-    super('AlreadyExists', `a controller is already running for ${home}${pid ? ` (pid ${pid})` : ''}; see 'kctl controller status'`);
+    // not 'AlreadyExists': the CLI prints those as API-server refusals ("Error from server (AlreadyExists)")
+    // TODO(errors.ts owner): a dedicated code (e.g. 'ControllerRunning') once the union has one.
+    super('Internal', `a controller is already running for ${home}${pid ? ` (pid ${pid})` : ''}; see 'kctl controller status'`);
     this.pid = pid;
   }
 }

@@ -66,6 +66,8 @@ export interface EventRecorderOptions {
 /** What a caller needs to record events (the kubelet takes this; tests may pass a fake). */
 export interface EventSink {
   event(obj: KubeObject, type: EventType, reason: string, message: string, opts?: EventOptions): Promise<void>;
+  /** alias of event() */
+  record(obj: KubeObject, type: EventType, reason: string, message: string, opts?: EventOptions): Promise<void>;
 }
 
 /** RFC 3339 without fractional seconds, as metav1.Time serializes. */
@@ -128,6 +130,11 @@ export class EventRecorder implements EventSink {
       if (this.inflight.get(tuple) === next) this.inflight.delete(tuple);
     });
     return next;
+  }
+
+  /** The same as event() (the kubelet's EventSink port calls it `record`). */
+  record(obj: KubeObject, type: EventType, reason: string, message: string, opts: EventOptions = {}): Promise<void> {
+    return this.event(obj, type, reason, message, opts);
   }
 
   private remember(tuple: string, v: { namespace: string; name: string }): void {

@@ -12,12 +12,6 @@ import type { Container, Pod } from '../api/types.js';
  * proxy) reaches the pod only through these 127.0.0.1 ports, never through status.podIP.
  */
 export const PORTS_ANNOTATION = 'kctl.io/ports';
-/**
- * Finalizer the kubelet puts on every pod bound to its node, so that a delete marks the pod
- * (metadata.deletionTimestamp, shown as Terminating) instead of removing it; the kubelet stops the
- * containers, removes them and the sandbox, then drops the finalizer, which deletes the Pod object.
- */
-export const KUBELET_FINALIZER = 'kctl.io/kubelet';
 /** On containers: hash of the container spec they were created from; a change restarts the container. */
 export const CONTAINER_HASH_LABEL = 'kctl.io/container-hash';
 /** On containers: the pod's termination grace period, to stop orphans whose pod object is gone. */

@@ -4,7 +4,8 @@
 //
 // One bounded move per pass: containers are only stopped here (asynchronously, by the executor); a
 // container that must come back is started on the pass after its stop, like any exited container.
-import type { Container, ContainerStatus as ApiContainerStatus, Pod, Probe } from '../api/types.js';
+import type { Container, Pod } from '../api/types.js';
+import type { ContainerStatus as ApiContainerStatus, Probe } from 'kubernetes-types/core/v1.js';
 import type { ContainerState, PortMapping } from '../runtime/runtime.js';
 import { isInBackOffSince, isInBackOffSinceUpdate, nextBackoff, type BackoffEntry, type BackoffView } from './backoff.js';
 import {
@@ -279,7 +280,6 @@ export function computePodActions(
   cfg: PlanConfig = DEFAULT_PLAN_CONFIG,
 ): PodActions {
   const a = emptyActions();
-  const uid = pod.metadata?.uid ?? '';
   const killing = new Set(observed.killing ?? []);
   const restartRequested = new Set(observed.restartRequested ?? []);
   const sandboxes = [...observed.sandboxes].sort((x, y) => y.attempt - x.attempt || y.createdAt.localeCompare(x.createdAt));
@@ -288,7 +288,7 @@ export function computePodActions(
   const specNames = new Set([...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].map((c) => c.name));
 
   const kill = (c: ObservedContainer, reason: KillReason, message: string, graceSeconds: number, restart?: boolean): void => {
-    if (killing.has(c.id)) return;
+    if (killing.has(c.id) || a.containersToKill.some((k) => k.id === c.id)) return;
     const k: ContainerToKill = { id: c.id, name: c.name, reason, message, graceSeconds };
     if (restart) k.restart = true;
     a.containersToKill.push(k);
@@ -361,11 +361,11 @@ export function computePodActions(
     a.createSandbox = true;
     const inits = pod.spec?.initContainers ?? [];
     if (inits.length) {
-      const s = planStart(a, pod, observed, inits[0]!, true, undefined, nowMs, backoff, cfg, restartRequested, requeue);
+      const s = planStart(a, pod, observed, inits[0]!, true, nowMs, backoff, cfg, restartRequested, requeue);
       if (s) a.initContainerToStart = s;
     } else {
       for (const c of toStart) {
-        const s = planStart(a, pod, observed, c, false, undefined, nowMs, backoff, cfg, restartRequested, requeue);
+        const s = planStart(a, pod, observed, c, false, nowMs, backoff, cfg, restartRequested, requeue);
         if (s) a.containersToStart.push(s);
       }
     }
@@ -390,7 +390,7 @@ export function computePodActions(
             const c = observed.containers.find((x) => x.id === next.last!.id);
             if (c) kill(c, 'Unknown', `Init container is in "unknown" state, try killing it before restart`, MIN_GRACE_SECONDS);
           }
-          const s = planStart(a, pod, observed, next.container, true, sandbox.id, nowMs, backoff, cfg, restartRequested, requeue);
+          const s = planStart(a, pod, observed, next.container, true, nowMs, backoff, cfg, restartRequested, requeue);
           if (s) a.initContainerToStart = s;
         }
       }
@@ -412,7 +412,7 @@ export function computePodActions(
           const oc = observed.containers.find((x) => x.id === latest.id);
           if (oc) kill(oc, 'Unknown', `Container is in "unknown" state, try killing it before restart`, MIN_GRACE_SECONDS);
         }
-        const s = planStart(a, pod, observed, c, false, sandbox.id, nowMs, backoff, cfg, restartRequested, requeue);
+        const s = planStart(a, pod, observed, c, false, nowMs, backoff, cfg, restartRequested, requeue);
         if (s) a.containersToStart.push(s);
       }
       continue;
@@ -455,7 +455,6 @@ function planStart(
   observed: ObservedPod,
   c: Container,
   init: boolean,
-  sandboxId: string | undefined,
   nowMs: number,
   backoff: BackoffView,
   cfg: PlanConfig,
@@ -515,7 +514,6 @@ function planStart(
       return undefined;
     }
   }
-  void sandboxId;
   return { name: c.name, init, attempt: nextAttempt(observed, pod, c.name, init), image, pullImage, hash };
 }
 

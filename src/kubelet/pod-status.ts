@@ -1,8 +1,8 @@
 // generatePodStatus: the Pod's status as the kubelet writes it, as a pure function of the pod, what the
 // runtime shows, probe results and the waiting reasons of the last pass (upstream kubelet_pods.go
 // generateAPIPodStatus / convertToAPIContainerStatuses / getPhase and status/generate.go).
-import type { Container, ContainerState as ApiContainerState, ContainerStatus as ApiContainerStatus, Pod } from '../api/types.js';
-import type { PodCondition, PodStatus } from 'kubernetes-types/core/v1.js';
+import type { Container, Pod } from '../api/types.js';
+import type { ContainerState as ApiContainerState, ContainerStatus as ApiContainerStatus, PodCondition, PodStatus } from 'kubernetes-types/core/v1.js';
 import { tryParseQuantity } from '../api/quantity.js';
 import { containersNamed, ghostOf, statusAttempt, type ObservedContainer, type ObservedPod, type ObservedSandbox, type Waiting } from './pod-actions.js';
 import { deepEqual, rfc3339, restartPolicyOf, type PodPortMapping } from './helpers.js';
@@ -328,15 +328,25 @@ export function generatePodStatus(input: StatusInput): PodStatus {
   return status;
 }
 
-/** The PORTS_ANNOTATION value for the pod's current sandbox (undefined: no published ports). */
-export function portsAnnotation(observed: ObservedPod): string | undefined {
+/**
+ * The PORTS_ANNOTATION value for the pod's current sandbox (undefined: no published ports); `name` is the
+ * port's name in the pod spec, when it has one.
+ */
+export function portsAnnotation(pod: Pod, observed: ObservedPod): string | undefined {
   const sb = currentSandbox(observed);
   if (!sb || sb.ports.length === 0) return undefined;
+  const named = new Map<string, string>();
+  for (const c of [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])])
+    for (const p of c.ports ?? []) {
+      const k = `${p.containerPort}/${p.protocol ?? 'TCP'}`;
+      if (p.name && !named.has(k)) named.set(k, p.name);
+    }
   const ports: PodPortMapping[] = [...sb.ports]
     .sort((a, b) => a.containerPort - b.containerPort || a.protocol.localeCompare(b.protocol))
     .map((p) => {
       const m: PodPortMapping = { containerPort: p.containerPort, protocol: p.protocol, hostIP: '127.0.0.1', hostPort: p.hostPort };
-      if (p.name) m.name = p.name;
+      const name = named.get(`${p.containerPort}/${p.protocol}`);
+      if (name) m.name = name;
       return m;
     });
   return JSON.stringify(ports);

@@ -19,6 +19,8 @@ export const ATTEMPT = 'kctl.io/attempt';
 export const CONTAINER_TYPE = 'kctl.io/container-type';
 /** on app containers: the id of the sandbox whose namespaces they joined */
 export const SANDBOX_ID = 'kctl.io/sandbox-id';
+/** on sandboxes: the requested ports as JSON ([{containerPort, protocol, name}]), to report them back */
+export const PORTS = 'kctl.io/ports';
 
 /** Value of MANAGED_BY on everything kctl makes in the engine. */
 export const MANAGED_BY_VALUE = 'kctl';

@@ -20,6 +20,8 @@ export type Protocol = 'TCP' | 'UDP' | 'SCTP';
 export interface SandboxPort {
   containerPort: number;
   protocol?: Protocol; // default TCP
+  /** the port's name in the pod spec; reported back on its PortMapping */
+  name?: string;
 }
 
 /** Where a containerPort is reachable from the host: always 127.0.0.1 and an ephemeral port. */
@@ -28,6 +30,8 @@ export interface PortMapping {
   protocol: Protocol;
   hostIp: '127.0.0.1';
   hostPort: number;
+  /** the SandboxPort's name, when it had one */
+  name?: string;
 }
 
 export interface SandboxConfig {

@@ -194,9 +194,10 @@ export class FileLock {
       const dead = owner.host === hostname() && !pidAlive(owner.pid);
       const stale = st.mtimeMs < Date.now() - this.staleMs;
       if (!dead && !stale) return false;
-      // nothing else can replace an owned lock meanwhile (acquirers only rename onto an empty one)
       const tomb = join(this.root, tempName('lock'));
       await rename(this.dir, tomb).catch(() => undefined);
+      // only a stale-but-alive holder could have released and someone re-acquired since we looked: put it back
+      if (readOwner(tomb)?.token !== owner.token) await rename(tomb, this.dir).catch(() => undefined);
       await rm(tomb, { recursive: true, force: true });
       return true;
     } finally {

@@ -138,7 +138,11 @@ export class FileStore implements Store {
 
   private ready(): Promise<void> {
     if (this.closing.signal.aborted) return Promise.reject(new KctlError('Internal', 'store is closed'));
-    return (this.init ??= this.initialize());
+    // a failed open (say, the lock timed out) is retried by the next call
+    return (this.init ??= this.initialize().catch((e: unknown) => {
+      this.init = undefined;
+      throw e;
+    }));
   }
 
   private async initialize(): Promise<void> {
@@ -231,7 +235,8 @@ export class FileStore implements Store {
     if (m.op === 'delete') await unlinkDurable(this.pathOf(m.ref));
     else await this.writeObject(m.ref, m.object);
     await this.writeRevision(rev);
-    if (size > this.compactAtBytes) await this.log.compact(this.keepEntries, this.keepBytes);
+    // the write is done; a failed compaction (disk full?) is retried by the next write
+    if (size > this.compactAtBytes) await this.log.compact(this.keepEntries, this.keepBytes).catch(() => undefined);
     for (const poke of this.pokes) poke();
   }
 

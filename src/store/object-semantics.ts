@@ -289,10 +289,32 @@ export function prepareUpdateStatus(t: Target, stored: KubeObject | undefined, c
   return finish(ki, ref, stored, next, ctx);
 }
 
+/** Finalizers the API server adds for kubectl --cascade=orphan / foreground; the garbage collector removes them. */
+export const FINALIZER_ORPHAN = 'orphan';
+export const FINALIZER_FOREGROUND = 'foregroundDeletion';
+
 /**
- * A delete: with finalizers the object is kept and marked (deletionTimestamp = now, deletionGracePeriodSeconds 0,
- * generation + 1; a Namespace turns Terminating); marking an already-marked object is `none`. Without
- * finalizers it is removed; the DELETED object carries the deletion's revision, as an etcd watch reports it.
+ * The grace period a delete gives (upstream pod strategy CheckGracefulDelete): only a Pod bound to a node and
+ * not finished gets one: opts.gracePeriodSeconds, else spec.terminationGracePeriodSeconds, else 30. 0 otherwise.
+ */
+export function deletionGracePeriod(ki: KindInfo, stored: KubeObject, opts: DeleteOptions): number {
+  if (ki.kind !== 'Pod') return 0;
+  const spec = (stored.spec ?? {}) as { nodeName?: string; terminationGracePeriodSeconds?: number };
+  const phase = (stored.status as { phase?: string } | undefined)?.phase;
+  if (!spec.nodeName || phase === 'Succeeded' || phase === 'Failed') return 0;
+  const g = opts.gracePeriodSeconds ?? spec.terminationGracePeriodSeconds ?? 30;
+  return g < 0 ? 1 : g;
+}
+
+/**
+ * A delete, as the API server's generic registry does it:
+ * - propagationPolicy Orphan / Foreground puts the `orphan` / `foregroundDeletion` finalizer on the object
+ *   (Background, or no policy on an object without them, adds none) for the garbage collector to act on;
+ * - an object with finalizers, or a Pod given a grace period (see deletionGracePeriod), is kept and marked:
+ *   deletionTimestamp = now + grace, deletionGracePeriodSeconds = grace, generation + 1 (a Namespace turns
+ *   Terminating). Deleting a marked object again only shortens its grace period or switches those
+ *   finalizers; otherwise it is `none`;
+ * - anything else is removed; the DELETED object carries the deletion's revision, as an etcd watch reports it.
  */
 export function prepareDelete(ref: ObjectRef, stored: KubeObject | undefined, opts: DeleteOptions, ctx: WriteContext): Mutation {
   const ki = kindInfoOfResource(ref.resource);
@@ -300,20 +322,36 @@ export function prepareDelete(ref: ObjectRef, stored: KubeObject | undefined, op
   checkPreconditions(ki, stored, opts, false);
   if (ki.kind === 'Namespace' && IMMORTAL_NAMESPACES.has(ref.name))
     throw new ForbiddenError('namespaces', ref.name, 'this namespace may not be deleted');
-  if (stored.metadata.finalizers?.length) {
-    if (stored.metadata.deletionTimestamp) return { op: 'none', ref, object: jsonClone(stored) };
-    const next = jsonClone(stored);
-    const m = meta(next);
-    m.deletionTimestamp = rfc3339(ctx.now);
-    m.deletionGracePeriodSeconds = 0;
+  const next = jsonClone(stored);
+  const m = meta(next);
+  // upstream deletionFinalizersForGarbageCollection
+  const had = m.finalizers ?? [];
+  const policy = opts.propagationPolicy;
+  const orphan = policy ? policy === 'Orphan' : had.includes(FINALIZER_ORPHAN);
+  const foreground = policy ? policy === 'Foreground' : had.includes(FINALIZER_FOREGROUND);
+  const finalizers = had.filter((f) => f !== FINALIZER_ORPHAN && f !== FINALIZER_FOREGROUND);
+  if (orphan) finalizers.push(FINALIZER_ORPHAN);
+  if (foreground) finalizers.push(FINALIZER_FOREGROUND);
+  if (finalizers.length !== had.length || finalizers.some((f) => !had.includes(f))) m.finalizers = finalizers;
+  const grace = deletionGracePeriod(ki, stored, opts);
+  if (finalizers.length === 0 && grace === 0) {
+    const object = jsonClone(stored);
+    meta(object).resourceVersion = String(ctx.revision);
+    return { op: 'delete', type: 'DELETED', ref, object };
+  }
+  const at = rfc3339(new Date(ctx.now.getTime() + grace * 1000));
+  if (!m.deletionTimestamp) {
+    m.deletionTimestamp = at;
+    m.deletionGracePeriodSeconds = grace;
     if (m.generation !== undefined) m.generation += 1;
     if (ki.kind === 'Namespace') next.status = { ...((next.status as object | undefined) ?? {}), phase: 'Terminating' };
-    m.resourceVersion = String(ctx.revision);
-    return { op: 'put', type: 'MODIFIED', ref, object: next };
+  } else if (grace < (m.deletionGracePeriodSeconds ?? 0)) {
+    m.deletionTimestamp = at;
+    m.deletionGracePeriodSeconds = grace;
   }
-  const object = jsonClone(stored);
-  meta(object).resourceVersion = String(ctx.revision);
-  return { op: 'delete', type: 'DELETED', ref, object };
+  if (deepEqual(next, stored)) return { op: 'none', ref, object: next };
+  m.resourceVersion = String(ctx.revision);
+  return { op: 'put', type: 'MODIFIED', ref, object: next };
 }
 
 /** A create of one of the system namespaces. */

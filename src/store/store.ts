@@ -71,6 +71,14 @@ export interface DeleteOptions {
   resourceVersion?: string;
   /** precondition: fail with Conflict unless the stored uid equals this */
   uid?: string;
+  /**
+   * Graceful deletion (pods bound to a node): when > 0 (default: the pod's terminationGracePeriodSeconds),
+   * the pod is only marked (deletionTimestamp + deletionGracePeriodSeconds) and the kubelet deletes it once
+   * its containers are gone. 0 deletes at once (force). Other kinds ignore it.
+   */
+  gracePeriodSeconds?: number;
+  /** ownerReference garbage collection of dependents (kubectl --cascade); default Background */
+  propagationPolicy?: 'Background' | 'Foreground' | 'Orphan';
 }
 
 export interface Store {

@@ -22,9 +22,11 @@ export class KctlError extends Error {
     this.code = code;
     if (opts.source) this.source = opts.source;
   }
+  /** exit code override (kctl diff: errors exit 2 because 1 means "differences found") */
+  exitCodeOverride?: number;
   /** Exit code the CLI uses when this error ends a command. */
   get exitCode(): number {
-    return 1;
+    return this.exitCodeOverride ?? 1;
   }
 }
 

@@ -360,6 +360,7 @@ export function storeContract(name: string, make: StoreFactory): void {
 
       it('with finalizers: marks deletionTimestamp, keeps the object until the last finalizer goes', async () => {
         const s = await fresh();
+        const r0 = await s.revision();
         await s.create(deploy('web', { metadata: { name: 'web', finalizers: ['a.io/x', 'b.io/y'] } }));
         clock.advance(5000);
         const marked = await s.delete(dref('web'));
@@ -385,6 +386,75 @@ export function storeContract(name: string, make: StoreFactory): void {
         const last = await s.update<KubeObject>({ ...one, metadata: { ...one.metadata, finalizers: [] } });
         expect(last.metadata.finalizers).toEqual([]);
         expect(await s.tryGet(dref('web'))).toBeUndefined();
+        const evs = await collect(s, { fromRevision: r0 }, 5);
+        expect(evs.map((ev) => `${ev.type} ${ev.object.metadata.finalizers?.length} ${ev.object.metadata.deletionTimestamp ?? '-'}`)).toEqual([
+          'ADDED 2 -',
+          'MODIFIED 2 2026-01-01T00:00:05Z',
+          'MODIFIED 2 2026-01-01T00:00:05Z',
+          'MODIFIED 1 2026-01-01T00:00:05Z',
+          'DELETED 0 2026-01-01T00:00:05Z',
+        ]);
+      });
+
+      it('a pod bound to a node is marked for its grace period; shorter or 0 grace cuts it short', async () => {
+        const s = await fresh();
+        const pref = (name: string) => ({ resource: 'pods', namespace: 'default', name });
+        const pod = (name: string, spec: Record<string, unknown> = {}) =>
+          s.create<KubeObject>({ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { nodeName: 'node-1', containers: [], ...spec } });
+        await pod('p');
+        const marked = await s.delete(pref('p'));
+        expect(marked.metadata.deletionTimestamp).toBe('2026-01-01T00:00:30Z');
+        expect(marked.metadata.deletionGracePeriodSeconds).toBe(30);
+        expect(await s.get(pref('p'))).toEqual(marked);
+        const rev = await s.revision();
+        expect((await s.delete(pref('p'), { gracePeriodSeconds: 60 })).metadata.deletionGracePeriodSeconds).toBe(30);
+        expect(await s.revision()).toBe(rev);
+        clock.advance(1000);
+        const shorter = await s.delete(pref('p'), { gracePeriodSeconds: 5 });
+        expect(shorter.metadata.deletionTimestamp).toBe('2026-01-01T00:00:06Z');
+        expect(shorter.metadata.deletionGracePeriodSeconds).toBe(5);
+        await s.delete(pref('p'), { gracePeriodSeconds: 0 });
+        expect(await s.tryGet(pref('p'))).toBeUndefined();
+
+        await pod('own-grace', { terminationGracePeriodSeconds: 10 });
+        expect((await s.delete(pref('own-grace'))).metadata.deletionGracePeriodSeconds).toBe(10);
+        // a finalizer (the kubelet's) keeps a force-deleted pod until it is removed
+        const f = await pod('fin');
+        await s.update<KubeObject>({ ...f, metadata: { ...f.metadata, finalizers: ['kctl.io/kubelet'] } });
+        const forced = await s.delete(pref('fin'), { gracePeriodSeconds: 0 });
+        expect(forced.metadata.deletionGracePeriodSeconds).toBe(0);
+        await s.update<KubeObject>({ ...forced, metadata: { ...forced.metadata, finalizers: [] } });
+        expect(await s.tryGet(pref('fin'))).toBeUndefined();
+        // unbound or finished pods, and other kinds, go at once
+        await s.create<KubeObject>({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'unbound' }, spec: { containers: [] } });
+        await s.delete(pref('unbound'));
+        expect(await s.tryGet(pref('unbound'))).toBeUndefined();
+        const done = await pod('done');
+        await s.updateStatus<KubeObject>({ ...done, status: { phase: 'Succeeded' } });
+        await s.delete(pref('done'));
+        expect(await s.tryGet(pref('done'))).toBeUndefined();
+        await s.create(cm('c'));
+        await s.delete({ resource: 'configmaps', namespace: 'default', name: 'c' }, { gracePeriodSeconds: 30 });
+        expect(await s.tryGet({ resource: 'configmaps', namespace: 'default', name: 'c' })).toBeUndefined();
+      });
+
+      it('propagationPolicy Orphan/Foreground leaves the owner to the garbage collector via finalizers', async () => {
+        const s = await fresh();
+        await s.create(deploy('orphaning'));
+        const o = await s.delete(dref('orphaning'), { propagationPolicy: 'Orphan' });
+        expect(o.metadata.finalizers).toEqual(['orphan']);
+        expect(o.metadata.deletionTimestamp).toBe('2026-01-01T00:00:00Z');
+        const f = await s.delete(dref('orphaning'), { propagationPolicy: 'Foreground' });
+        expect(f.metadata.finalizers).toEqual(['foregroundDeletion']);
+        const rev = await s.revision();
+        await s.delete(dref('orphaning')); // no policy: keeps what is there
+        expect(await s.revision()).toBe(rev);
+        await s.create(deploy('bg', { metadata: { name: 'bg', finalizers: ['a.io/x'] } }));
+        const b = await s.delete(dref('bg'), { propagationPolicy: 'Background' });
+        expect(b.metadata.finalizers).toEqual(['a.io/x']);
+        await s.create(deploy('plain'));
+        await s.delete(dref('plain'), { propagationPolicy: 'Background' });
+        expect(await s.tryGet(dref('plain'))).toBeUndefined();
       });
 
       it('a namespace being deleted refuses new objects; default cannot be deleted', async () => {

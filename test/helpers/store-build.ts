@@ -48,5 +48,9 @@ export function fileStoreModuleUrl(): string {
   } catch {
     rmSync(tmp, { recursive: true, force: true }); // another test file compiled the same sources first
   }
+  // drop builds of older sources (kept a while: a test file still running may be using one)
+  for (const d of readdirSync(cache))
+    if (join(cache, d) !== out && statSync(join(cache, d)).mtimeMs < Date.now() - 10 * 60_000)
+      rmSync(join(cache, d), { recursive: true, force: true });
   return pathToFileURL(entry).href;
 }

@@ -48,8 +48,8 @@ export async function runApply(o: ApplyOptions, ctx: CliContext): Promise<void> 
         try {
           if (o.dryRun === 'none' && r.action === 'created') result = await store.create(result);
           else if (o.dryRun === 'none' && r.action === 'configured') {
-            result.metadata.resourceVersion = current!.metadata.resourceVersion;
-            result = await store.update(result);
+            // the write is conditional on the version we merged against
+            result = await store.update({ ...result, metadata: { ...result.metadata, resourceVersion: current!.metadata.resourceVersion } });
           }
         } catch (e) {
           if ((isConflict(e) || isAlreadyExists(e)) && attempt < MAX_RETRY) continue;

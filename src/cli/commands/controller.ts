@@ -99,7 +99,8 @@ export async function runControllerLogs(ctx: CliContext, o: { follow?: boolean; 
   const size = await controllerLogSize(ctx.home);
   const text = await readControllerLog(ctx.home, tail);
   if (text === undefined && !o.follow)
-    throw new KctlError('NotFound', `no controller log at ${controllerPaths(ctx.home).log} (the controller has not run in the background)`);
+    // 'Internal', not 'NotFound': this is no API object (the CLI prints NotFound as "Error from server")
+    throw new KctlError('Internal', `no controller log at ${controllerPaths(ctx.home).log} (the controller has not run in the background)`);
   if (text) ctx.out(text);
   if (!o.follow) return;
   const abort = new AbortController();

@@ -21,6 +21,7 @@ import {
 import {
   ATTEMPT,
   CONTAINER_NAME,
+  PORTS,
   SANDBOX_ID,
   parseContainerName,
   podRefFromLabels,
@@ -405,7 +406,7 @@ export function podHostname(podName: string): string {
   return podName.slice(0, 63).replace(/[-.]+$/, '');
 }
 
-/** Ports deduplicated by containerPort/protocol. */
+/** Ports deduplicated by containerPort/protocol (the first one wins). */
 export function uniquePorts(ports: SandboxPort[] | undefined): SandboxPort[] {
   const seen = new Map<string, SandboxPort>();
   for (const p of ports ?? []) {
@@ -426,11 +427,13 @@ export function toSandboxCreateOptions(s: SandboxInput): DockerCreateOptions {
     exposed[portKey(p)] = {};
     bindings[portKey(p)] = [{ HostIp: '127.0.0.1', HostPort: '' }];
   }
+  const labels = { ...s.labels };
+  if (ports.length) labels[PORTS] = portsLabel(ports);
   const o: DockerCreateOptions = {
     name: s.name,
     Image: s.image,
     Hostname: s.hostname,
-    Labels: { ...s.labels },
+    Labels: labels,
     HostConfig: {
       NetworkMode: s.network,
       IpcMode: 'shareable',
@@ -441,6 +444,25 @@ export function toSandboxCreateOptions(s: SandboxInput): DockerCreateOptions {
   };
   if (ports.length) o.ExposedPorts = exposed;
   return o;
+}
+
+/** The PORTS label value: the requested ports, compact JSON. */
+export function portsLabel(ports: SandboxPort[]): string {
+  return JSON.stringify(
+    ports.map((p) => ({ containerPort: p.containerPort, protocol: p.protocol ?? 'TCP', ...(p.name ? { name: p.name } : {}) })),
+  );
+}
+
+/** Ports read back from the PORTS label; undefined when absent or unreadable. */
+export function portsFromLabel(v: string | undefined): SandboxPort[] | undefined {
+  if (!v) return undefined;
+  try {
+    const a = JSON.parse(v) as unknown;
+    if (!Array.isArray(a)) return undefined;
+    return a.filter((p): p is SandboxPort => typeof p === 'object' && p !== null && Number.isInteger((p as SandboxPort).containerPort));
+  } catch {
+    return undefined;
+  }
 }
 
 /** Host side of each requested port, from NetworkSettings.Ports (only 127.0.0.1 bindings count). */
@@ -455,6 +477,7 @@ export function portMappingsFrom(requested: SandboxPort[] | undefined, actual: D
       hostIp: '127.0.0.1',
       hostPort: Number(b.HostPort),
     };
+    if (p.name) m.name = p.name;
     out.push(m);
   }
   return out;
@@ -566,8 +589,9 @@ export function statusFromInspect(i: DockerInspect): ContainerStatus {
   return s;
 }
 
-export function sandboxFromInspect(i: DockerInspect, requested?: SandboxPort[]): SandboxStatus {
+export function sandboxFromInspect(i: DockerInspect, requestedPorts?: SandboxPort[]): SandboxStatus {
   const labels = i.Config?.Labels ?? {};
+  const requested = requestedPorts ?? portsFromLabel(labels[PORTS]);
   const name = i.Name.replace(/^\//, '');
   const network = i.HostConfig?.NetworkMode ?? '';
   const ready = i.State?.Running === true;

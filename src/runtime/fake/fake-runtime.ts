@@ -43,12 +43,13 @@ import {
   containerLabels,
   containerName,
   managedLabels,
+  PORTS,
   sandboxLabels,
   sandboxName,
   TEST_RUN,
   type PodRef,
 } from '../names.js';
-import { podHostname, terminatedReason, toContainerCreateOptions, uniquePorts, type DockerCreateOptions } from '../docker/convert.js';
+import { podHostname, portsLabel, terminatedReason, toContainerCreateOptions, uniquePorts, type DockerCreateOptions } from '../docker/convert.js';
 
 export type RuntimeMethod = keyof ContainerRuntime;
 
@@ -333,7 +334,11 @@ export class FakeRuntime implements ContainerRuntime {
       hostname: cfg.hostname ?? podHostname(cfg.pod.name),
       ports: [],
       requested,
-      labels: { ...cfg.labels, ...sandboxLabels(cfg.pod, cfg.attempt, this.testRun) },
+      labels: {
+        ...cfg.labels,
+        ...sandboxLabels(cfg.pod, cfg.attempt, this.testRun),
+        ...(requested.length ? { [PORTS]: portsLabel(requested) } : {}),
+      },
     };
     this.sandboxesById.set(s.id, s);
     this.startSandbox(s);
@@ -348,6 +353,7 @@ export class FakeRuntime implements ContainerRuntime {
       protocol: p.protocol ?? 'TCP',
       hostIp: '127.0.0.1' as const,
       hostPort: this.nextHostPort++,
+      ...(p.name ? { name: p.name } : {}),
     }));
     this.emitFor('start', s.id, s.labels);
   }

@@ -45,7 +45,7 @@ describe('validateObject', () => {
     [{ replicas: 1.5 }, 'error spec.replicas: Invalid value: 1.5: spec.replicas in body must be of type integer: "number"'],
     [{ paused: 'yes' }, 'error spec.paused: Invalid value: "yes": spec.paused in body must be of type boolean: "string"'],
     [{ strategy: { rollingUpdate: { maxSurge: true } } }, 'error spec.strategy.rollingUpdate.maxSurge: Invalid value: true: spec.strategy.rollingUpdate.maxSurge in body must be of type integer,string: "boolean"'],
-    [{ template: { metadata: { labels: { app: 'web' } } } }, 'error spec.template.spec: Required value'],
+    [{ template: { metadata: { labels: { app: 'web' } } } }, 'error spec.template.spec.containers: Required value'],
     [{ selector: { matchLabels: { app: 1 } } }, 'error spec.selector.matchLabels[app]: Invalid value: 1: spec.selector.matchLabels[app] in body must be of type string: "integer"'],
   ])('%j', async (spec, want) => {
     expect(fmt(await validateObject(deployment(spec)))).toContain(want);
@@ -114,6 +114,19 @@ describe('validateObject', () => {
     ]);
     expect(await validateObject(d, { warnUnsupported: false })).toEqual([]);
     expect(unsupportedFieldWarnings(d, KINDS.find((k) => k.kind === 'Deployment')!)).toHaveLength(2);
+  });
+
+  it('accepts a partial status (controllers write it; the API server drops it on create) but not unknown status fields', async () => {
+    const ds = {
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      metadata: { name: 'agent' },
+      spec: { selector: { matchLabels: { app: 'a' } }, template: { metadata: { labels: { app: 'a' } }, spec: { containers: [{ name: 'a', image: 'i' }] } } },
+      status: { numberReady: 1 },
+    };
+    expect(await validateObject(ds)).toEqual([]);
+    Object.assign(ds.status, { ready: 1 });
+    expect(fmt(await validateObject(ds))).toEqual(['error status.ready: unknown field "status.ready"']);
   });
 
   it('combines schema and semantic errors without duplicates', async () => {

@@ -271,13 +271,13 @@ describe('sandbox', () => {
       labels: sandboxLabels(pod, 0),
       network: 'kctl',
       aliases: ['web'],
-      ports: [{ containerPort: 80 }, { containerPort: 53, protocol: 'UDP' }, { containerPort: 80, protocol: 'TCP' }],
+      ports: [{ containerPort: 80, name: 'http' }, { containerPort: 53, protocol: 'UDP' }, { containerPort: 80, protocol: 'TCP', name: 'dup' }],
     });
     expect(o).toEqual({
       name: 'kctl_POD_web_default_3f2a9c1e_0',
       Image: 'kctl.io/pause:1',
       Hostname: 'web',
-      Labels: sandboxLabels(pod, 0),
+      Labels: { ...sandboxLabels(pod, 0), 'kctl.io/ports': '[{"containerPort":80,"protocol":"TCP","name":"http"},{"containerPort":53,"protocol":"UDP"}]' },
       ExposedPorts: { '80/tcp': {}, '53/udp': {} },
       HostConfig: {
         NetworkMode: 'kctl',
@@ -306,7 +306,7 @@ describe('sandbox', () => {
 
   it('reads back only 127.0.0.1 bindings of the requested ports', () => {
     expect(
-      portMappingsFrom([{ containerPort: 80 }, { containerPort: 443 }, { containerPort: 53, protocol: 'UDP' }], {
+      portMappingsFrom([{ containerPort: 80, name: 'web' }, { containerPort: 443 }, { containerPort: 53, protocol: 'UDP' }], {
         '80/tcp': [
           { HostIp: '0.0.0.0', HostPort: '1111' },
           { HostIp: '127.0.0.1', HostPort: '32768' },
@@ -315,7 +315,7 @@ describe('sandbox', () => {
         '53/udp': [{ HostIp: '127.0.0.1', HostPort: '32770' }],
       }),
     ).toEqual([
-      { containerPort: 80, protocol: 'TCP', hostIp: '127.0.0.1', hostPort: 32768 },
+      { containerPort: 80, protocol: 'TCP', hostIp: '127.0.0.1', hostPort: 32768, name: 'web' },
       { containerPort: 53, protocol: 'UDP', hostIp: '127.0.0.1', hostPort: 32770 },
     ]);
   });
@@ -325,10 +325,13 @@ describe('sandbox', () => {
       Id: 'sb1',
       Name: '/kctl_POD_web_default_3f2a9c1e_2',
       Created: '2026-01-02T03:04:05.123456789Z',
-      Config: { Labels: sandboxLabels(pod, 2) },
+      Config: { Labels: { ...sandboxLabels(pod, 2), 'kctl.io/ports': '[{"containerPort":8080,"protocol":"TCP","name":"http"}]' } },
       State: { Status: 'running', Running: true },
       HostConfig: { NetworkMode: 'kctl-ns' },
-      NetworkSettings: { Ports: { '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: '40001' }] }, Networks: { 'kctl-ns': { IPAddress: '172.20.0.5' } } },
+      NetworkSettings: {
+        Ports: { '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: '40001' }], '9999/tcp': [{ HostIp: '127.0.0.1', HostPort: '40002' }] },
+        Networks: { 'kctl-ns': { IPAddress: '172.20.0.5' } },
+      },
     };
     expect(sandboxFromInspect(inspect)).toEqual({
       id: 'sb1',
@@ -339,9 +342,15 @@ describe('sandbox', () => {
       createdAt: '2026-01-02T03:04:05.123Z',
       network: 'kctl-ns',
       podIP: '172.20.0.5',
-      ports: [{ containerPort: 8080, protocol: 'TCP', hostIp: '127.0.0.1', hostPort: 40001 }],
-      labels: sandboxLabels(pod, 2),
+      ports: [{ containerPort: 8080, protocol: 'TCP', hostIp: '127.0.0.1', hostPort: 40001, name: 'http' }],
+      labels: inspect.Config.Labels,
     });
+    // without the label (made by an older kctl): every loopback binding, unnamed
+    const bare = sandboxFromInspect({ ...inspect, Config: { Labels: sandboxLabels(pod, 2) } });
+    expect(bare.ports.map((p) => [p.containerPort, p.hostPort, p.name])).toEqual([
+      [8080, 40001, undefined],
+      [9999, 40002, undefined],
+    ]);
     const stopped = sandboxFromInspect({ ...inspect, State: { Status: 'exited', Running: false } });
     expect(stopped).toMatchObject({ state: 'notready', ports: [] });
     expect(stopped.podIP).toBeUndefined();

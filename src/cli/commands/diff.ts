@@ -1,0 +1,57 @@
+// kctl diff -f: the live object against what `apply` would make of it. Exit 0: no differences, 1:
+// differences, >1: kctl failed (kubectl's contract, relied on by CI scripts).
+import type { Command } from 'commander';
+import { KctlError, MultiError, SilentExit } from '../../util/errors.js';
+import type { CliContext } from '../context.js';
+import { collect, parseValidate } from '../flags.js';
+import { loadAndValidate, targetNamespace } from '../manifests.js';
+
+export interface DiffOptions {
+  filename?: string[];
+  recursive?: boolean;
+  validate: ReturnType<typeof parseValidate>;
+}
+
+export async function runDiff(o: DiffOptions, ctx: CliContext): Promise<void> {
+  let changed = false;
+  try {
+    const manifests = await loadAndValidate(ctx, o, { mode: o.validate, verb: 'diff' });
+    const { applyObject } = await import('../../apply/last-applied.js');
+    const { unifiedDiff, diffFileName } = await import('../../apply/diff.js');
+    const { applyDefaults } = await import('../../api/defaults.js');
+    const store = await ctx.store();
+    const suffix = Math.random().toString().slice(2, 11);
+    for (const m of manifests) {
+      const ns = targetNamespace(ctx, m);
+      const live = await store.tryGet({ resource: m.kind.plural, namespace: ns, name: m.object.metadata.name });
+      // the server would default what it stores; diff what it would store (kubectl diff uses a server dry run)
+      const result = applyDefaults(applyObject(live, m.object, { namespace: ns, commandName: 'kctl' }).result);
+      const text = unifiedDiff(live, result, {
+        name: diffFileName(result),
+        liveDir: `/tmp/LIVE-${suffix}`,
+        mergedDir: `/tmp/MERGED-${suffix}`,
+        time: ctx.clock.now(),
+      });
+      if (text) {
+        changed = true;
+        ctx.out(text);
+      }
+    }
+  } catch (e) {
+    for (const x of e instanceof MultiError ? [e, ...e.errors] : [e]) if (x instanceof KctlError) x.exitCodeOverride = 2;
+    throw e;
+  }
+  if (changed) throw new SilentExit(1);
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('diff')
+    .description('Diff the live version against a would-be applied version')
+    .option('-f, --filename <file>', 'Filename, directory, or URL to files contains the configuration to diff (repeatable)', collect)
+    .option('-R, --recursive', 'Process the directory used in -f, --filename recursively.')
+    .option('--validate [mode]', 'Must be one of: strict (or true), warn, ignore (or false).')
+    .action(async (f: Record<string, unknown>) =>
+      runDiff({ filename: f.filename as string[] | undefined, recursive: Boolean(f.recursive), validate: parseValidate(f.validate as string | undefined) }, ctx),
+    );
+}

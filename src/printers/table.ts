@@ -1,0 +1,115 @@
+// kubectl get's human-readable output: one table per resource kind (in the order objects come), each laid out by
+// a tabwriter (3-space gutters, no trailing spaces), headers upper-cased, `-o wide` columns, `--show-labels`,
+// `-L` label columns, a NAMESPACE column first with -A, `kind.group/name` names when several kinds are listed,
+// and a blank line between tables — as kubectl/pkg/cmd/get/get.go and cli-runtime's table printer do.
+import type { KubeObject } from '../api/types.js';
+import { kindByKind } from '../api/kinds.js';
+import { formatLabels } from '../api/labels.js';
+import { type Column, type ColumnContext, columnsFor } from './columns.js';
+import { escapeTerminal, tableTabwrite } from './tabwriter.js';
+
+export interface TableOptions {
+  now: Date;
+  wide?: boolean;
+  noHeaders?: boolean;
+  /** --show-labels: a LABELS column last (`<none>` when unlabelled). */
+  showLabels?: boolean;
+  /** -L/--label-columns: one column per key, headed by the key's last path segment, upper-cased. */
+  labelColumns?: string[];
+  /** -A: a NAMESPACE column first (namespaced kinds only). */
+  allNamespaces?: boolean;
+  /** Prefix names with `kind.group/`; default: when the objects have more than one apiVersion+kind. */
+  withKind?: boolean;
+  /** Sorts the rows of each kind's table (--sort-by sorts within each table, as kubectl does). */
+  sortRows?: (objs: KubeObject[]) => KubeObject[];
+}
+
+/** "deployment.apps" / "pod": kubectl's lower-cased GroupKind, used for `-o name` and kind-prefixed names. */
+export function groupKindOf(obj: Pick<KubeObject, 'apiVersion' | 'kind'>): string {
+  const av = obj.apiVersion ?? '';
+  const group = av.includes('/') ? av.slice(0, av.indexOf('/')) : '';
+  return (group ? `${obj.kind}.${group}` : (obj.kind ?? '')).toLowerCase();
+}
+
+const isNamespaced = (obj: KubeObject): boolean => {
+  const ki = kindByKind(obj.apiVersion, obj.kind) ?? kindByKind(undefined, obj.kind);
+  return ki ? ki.namespaced : !!obj.metadata.namespace;
+};
+
+/** multipleGVKsRequested. */
+export const multipleKinds = (objs: KubeObject[]): boolean =>
+  objs.length >= 2 && objs.some((x) => x.apiVersion !== objs[0]!.apiVersion || x.kind !== objs[0]!.kind);
+
+/** appendCellValue: a cell stops at its first line break (then `...`); terminal escapes are neutralised. */
+export function cellText(v: string): string {
+  const i = v.search(/[\f\n\r]/);
+  return i >= 0 ? `${escapeTerminal(v.slice(0, i))}...` : escapeTerminal(v);
+}
+
+const utf8Len = (s: string): number => Buffer.byteLength(s, 'utf8');
+
+interface TableColumn {
+  header: string;
+  cell(obj: KubeObject, ctx: ColumnContext): string;
+}
+
+function tableColumns(kind: string, opts: TableOptions, namespaced: boolean, kindPrefix: string | undefined): TableColumn[] {
+  const cols: Column[] = columnsFor(kind, !!opts.wide);
+  let prefixed = false;
+  const out: TableColumn[] = [];
+  if (opts.allNamespaces && namespaced) out.push({ header: 'NAMESPACE', cell: (x) => x.metadata.namespace ?? '' });
+  for (const c of cols) {
+    // the first Format=name column gets the kind prefix, even when it is a -o wide column that is not shown
+    const prefix = kindPrefix !== undefined && c.isName && !prefixed;
+    if (c.isName) prefixed = true;
+    if (c.wide && !opts.wide) continue;
+    out.push({ header: c.name, cell: prefix ? (x, ctx) => `${kindPrefix}/${c.get(x, ctx)}` : (x, ctx) => c.get(x, ctx) });
+  }
+  for (const key of opts.labelColumns ?? []) {
+    const parts = key.split('/');
+    out.push({ header: parts[parts.length - 1]!.toUpperCase(), cell: (x) => x.metadata.labels?.[key] ?? '' });
+  }
+  if (opts.showLabels) out.push({ header: 'LABELS', cell: (x) => formatLabels(x.metadata.labels) });
+  return out;
+}
+
+/** Lays out one kind's rows exactly as cli-runtime's printTable feeds its tabwriter. */
+function renderTable(cols: TableColumn[], objs: KubeObject[], opts: TableOptions): string {
+  if (objs.length === 0) return '';
+  const ctx: ColumnContext = { now: opts.now };
+  const rows = objs.map((x) => cols.map((c) => cellText(c.cell(x, ctx))));
+  // printTable pads the header (or, with --no-headers, the first row) to each column's widest cell in bytes so
+  // that widths survive its periodic flushes; with multi-byte text this widens the column as kubectl does.
+  const maxBytes = cols.map((_, i) => Math.max(0, ...rows.map((r) => utf8Len(r[i]!))));
+  const last = cols.length - 1;
+  const padded = (cells: string[]): string[] =>
+    cells.map((c, i) => (i === last ? c : c + ' '.repeat(Math.max(0, maxBytes[i]! - utf8Len(c)))));
+  const lines: string[] = [];
+  if (!opts.noHeaders) lines.push(padded(cols.map((c) => c.header)).join('\t'));
+  rows.forEach((r, i) => lines.push((opts.noHeaders && i === 0 ? padded(r) : r).join('\t')));
+  return tableTabwrite(`${lines.join('\n')}\n`);
+}
+
+/**
+ * Prints objects as `kubectl get` does: consecutive objects of one kind share a table; tables are separated by a
+ * blank line (not with --no-headers). Returns '' for no objects (kubectl then says "No resources found" on stderr).
+ */
+export function printTable(objs: KubeObject[], opts: TableOptions): string {
+  const withKind = opts.withKind ?? multipleKinds(objs);
+  const groups: KubeObject[][] = [];
+  for (const x of objs) {
+    const g = groups[groups.length - 1];
+    if (g && g[0]!.kind === x.kind && g[0]!.apiVersion === x.apiVersion) g.push(x);
+    else groups.push([x]);
+  }
+  let out = '';
+  for (const g of groups) {
+    const first = g[0]!;
+    const cols = tableColumns(first.kind, opts, isNamespaced(first), withKind ? groupKindOf(first) : undefined);
+    const text = renderTable(cols, opts.sortRows ? opts.sortRows(g) : g, opts);
+    if (text === '') continue;
+    if (out !== '' && !opts.noHeaders) out += '\n';
+    out += text;
+  }
+  return out;
+}

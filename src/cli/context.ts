@@ -27,6 +27,8 @@ export interface CliContext {
   store(): Promise<Store>;
   /** colour only on a TTY and when NO_COLOR is unset */
   color: boolean;
+  /** true when the caller passed its own store (tests): no background controller is started */
+  injectedStore: boolean;
   /** -v / --v=N */
   verbosity: number;
   /** the namespace from -n, or "default" */

@@ -13,8 +13,8 @@ function formatOne(e: KctlError): string[] {
       .map((f) => `error: ${f.source ?? e.source ?? ''}${f.source || e.source ? ': ' : ''}${e.kind} "${e.objectName}": ${f.path}: ${f.message}`);
   }
   // kubectl prints API-server refusals this way; scripts grep for it
-  if (e.code === 'NotFound' || e.code === 'AlreadyExists' || e.code === 'Conflict') {
-    const reason = e.code === 'Conflict' ? 'Conflict' : e.code;
+  if (e.code === 'NotFound' || e.code === 'AlreadyExists' || e.code === 'Conflict' || e.code === 'Forbidden') {
+    const reason = e.code;
     const op = e.source ? `error when applying "${e.source}": ` : '';
     return [`Error from server (${reason}): ${op}${e.message}`];
   }

@@ -25,6 +25,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   patch: { summary: 'Update fields of a resource', load: () => import('./commands/patch.js') },
   label: { summary: 'Update the labels on a resource', load: () => import('./commands/label.js') },
   annotate: { summary: 'Update the annotations on a resource', load: () => import('./commands/annotate.js') },
+  controller: { summary: 'Run the reconcile loop in the foreground, or manage it (status, stop, logs)', load: () => import('./commands/controller.js') },
   explain: { summary: 'Get documentation for a resource', load: () => import('./commands/explain.js') },
   'api-resources': { summary: 'Print the supported API resources on the server', load: () => import('./commands/api-resources.js') },
   version: { summary: 'Print the client and server version information', load: () => import('./commands/version.js') },
@@ -44,6 +45,7 @@ function makeContext(io: CliIO, deps: CliDeps, program: Command): CliContext {
     clock: deps.clock ?? new SystemClock(),
     home,
     color,
+    injectedStore: Boolean(deps.store),
     get verbosity() {
       return Number(opts().v ?? 0) || 0;
     },

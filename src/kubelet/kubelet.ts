@@ -673,7 +673,8 @@ export class Kubelet implements Reconciler {
           for (const n of names) this.failuresOf(uid).set(n, { reason: 'ErrImagePull', message: msg });
           for (const n of names) this.shownWaiting.delete(`${uid}/${n}`);
           this.freshPullFailures.add(k);
-          await this.event(pod, 'Warning', 'Failed', `Failed to pull image "${image}": ${msg}`, container);
+          const detail = msg.replace(/^failed to pull image "[^"]*": /i, '');
+          await this.event(pod, 'Warning', 'Failed', `Failed to pull image "${image}": ${detail}`, container);
           await this.event(pod, 'Warning', 'Failed', 'Error: ErrImagePull', container);
         },
       )
@@ -688,11 +689,14 @@ export class Kubelet implements Reconciler {
   // Status
 
   private async writeStatus(pod: PodObject, observed: ObservedPod, waiting: Record<string, Waiting>): Promise<void> {
+    // A terminating pod keeps its last status until it is gone (its containers' end shows in the Killing
+    // events): the Store deletes a gracefully deleted pod on its next write.
+    if (pod.metadata.deletionTimestamp) return;
     let cur = pod;
     try {
       const want = portsAnnotation(cur, observed);
       const have = cur.metadata.annotations?.[PORTS_ANNOTATION];
-      if (want !== have && !cur.metadata.deletionTimestamp) {
+      if (want !== have) {
         const next = structuredClone(cur);
         const ann = { ...(next.metadata.annotations ?? {}) };
         if (want === undefined) delete ann[PORTS_ANNOTATION];

@@ -346,7 +346,7 @@ export function computePodActions(
       a.killPod = true;
       const grace = Math.max(MIN_GRACE_SECONDS, podGraceSeconds(pod));
       killAll('SandboxChanged', grace);
-      if (latestSandbox) a.events.push({ type: 'Normal', reason: 'SandboxChanged', message: 'Pod sandbox changed, it will be killed and re-created.' });
+      a.events.push({ type: 'Normal', reason: 'SandboxChanged', message: 'Pod sandbox changed, it will be killed and re-created.' });
       return finish();
     }
     for (const s of ready) a.sandboxesToStop.push(s.id);
@@ -464,9 +464,10 @@ function planStart(
   const uid = pod.metadata?.uid ?? '';
   const hash = hashContainer(c);
   const image = c.image ?? '';
-  // Crash back-off: measured from the last exit of this container.
+  // Crash back-off: measured from the last exit of this container (one removed behind kctl's back, known
+  // only from pod.status, comes back at once, as upstream where the runtime no longer shows it).
   const last = latestOf(observed, pod, c.name, init, undefined);
-  if (last && last.state === 'exited' && !(last.id && restartRequested.has(last.id))) {
+  if (last && !last.ghost && last.state === 'exited' && !restartRequested.has(last.id)) {
     const key = crashBackoffKey(uid, c.name, hash);
     let entry = backoff.get(key);
     const finished = timeMs(last.finishedAt);

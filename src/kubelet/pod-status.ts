@@ -126,7 +126,11 @@ function containerStatus(c: Container, init: boolean, ctx: Ctx): ApiContainerSta
       break;
     }
     case 'exited':
-      if (override) {
+      if (observed.restartRequested?.includes(latest.id)) {
+        // stopped for a spec change: starts again at once, whatever the restart policy
+        st.lastState = terminatedOf(latest, ctx.prefix);
+        st.state = { waiting: { reason: ctx.defaultWaiting } };
+      } else if (override) {
         st.lastState = terminatedOf(latest, ctx.prefix);
         st.state = waitingState(override);
       } else {
@@ -298,7 +302,15 @@ export function generatePodStatus(input: StatusInput): PodStatus {
   };
   const initStatuses = (pod.spec?.initContainers ?? []).map((c) => containerStatus(c, true, ctx));
   const statuses = (pod.spec?.containers ?? []).map((c) => containerStatus(c, false, ctx));
-  let phase = getPhase(pod, initStatuses, statuses);
+  // Containers being restarted for a spec change count as running: the pod is not done.
+  const restarting = new Set(
+    observed.containers.filter((c) => c.state === 'exited' && observed.restartRequested?.includes(c.id)).map((c) => c.name),
+  );
+  let phase = getPhase(
+    pod,
+    initStatuses,
+    statuses.map((s) => (restarting.has(s.name) ? { ...s, state: { running: {} } } : s)),
+  );
   if (old.phase === 'Succeeded' || old.phase === 'Failed') phase = old.phase; // terminal phases stick
 
   const owned = new Set(['Initialized', 'Ready', 'ContainersReady']);

@@ -414,9 +414,17 @@ export class FileStore implements Store {
         pending = false;
         const r = await this.log.readSince(cursor);
         cursor = r.cursor;
+        let committed = r.entries.length > 0 ? await this.readRevision() : 0;
         for (const e of r.entries) {
           const ref = parseObjectKey(e.key);
           if (!watchMatches(opts, ref)) continue;
+          // The log is appended before the object file and `revision` are replaced: hold an event back until
+          // its write is visible, so a reader that reacts with get() finds the object. A writer killed in
+          // between leaves revision behind for good (the next writer repairs it): give up waiting after ~1 s.
+          for (let i = 0; committed < e.rev && i < 100 && !signal.aborted; i++) {
+            await new Promise((res) => setTimeout(res, 10));
+            committed = await this.readRevision();
+          }
           yield { type: e.type, object: (await this.decodeEntry(ref, e)) as T, revision: e.rev };
           if (signal.aborted) return;
         }

@@ -1,6 +1,7 @@
 // API-server semantics shared by MemoryStore and FileStore, as pure functions: what a create/update/
 // updateStatus/delete turns a stored object into. The stores only read the current state, call these, and
 // commit the resulting Mutation at ctx.revision (the store's revision + 1). Nothing here does I/O.
+import { applyDefaults } from '../api/defaults.js';
 import { randomUUID, randomInt } from 'node:crypto';
 import type { KubeObject } from '../api/types.js';
 import { KINDS, apiVersionOf, qualifiedResource, type KindInfo } from '../api/kinds.js';
@@ -195,7 +196,7 @@ export function prepareCreate(
     creationTimestamp: rfc3339(ctx.now),
     ...rest,
   };
-  const object: KubeObject = ordered({ ...o, metadata });
+  const object: KubeObject = applyDefaults(ordered({ ...o, metadata }));
   if (ki.hasStatus) delete object.status;
   if (ki.kind === 'Namespace') object.status = { phase: 'Active' };
   if (ki.kind === 'Pod') object.status = { phase: 'Pending' };
@@ -272,6 +273,7 @@ export function prepareUpdate(t: Target, stored: KubeObject | undefined, ctx: Wr
         },
       ]);
   }
+  applyDefaults(next);
   if (!deepEqual(specOf(next), specOf(stored))) m.generation = (sm.generation ?? 0) + 1;
   return finish(ki, ref, stored, next, ctx);
 }

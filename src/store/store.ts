@@ -129,8 +129,7 @@ export class TooOldError extends KctlError {
   /** the newest revision no longer in the history: a watch must start at or after it */
   readonly compacted: number;
   constructor(requested: number, compacted: number) {
-    // TODO(errors.ts owner): use a dedicated 'Expired' ErrorCode once the union has one.
-    super('Internal', `too old resource version: ${requested} (${compacted})`);
+    super('Expired', `too old resource version: ${requested} (${compacted})`);
     this.requested = requested;
     this.compacted = compacted;
   }
@@ -145,8 +144,7 @@ export const isTooOld = (e: unknown): e is TooOldError => e instanceof TooOldErr
 export class ForbiddenError extends KctlError {
   readonly reason = 'Forbidden';
   constructor(resource: string, name: string, detail: string) {
-    // TODO(errors.ts owner): use a dedicated 'Forbidden' ErrorCode once the union has one.
-    super('Invalid', `${resource} "${name}" is forbidden: ${detail}`);
+    super('Forbidden', `${resource} "${name}" is forbidden: ${detail}`);
   }
 }
 

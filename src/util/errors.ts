@@ -11,6 +11,8 @@ export type ErrorCode =
   | 'RuntimeNotFound'
   | 'RuntimeConflict'
   | 'Timeout'
+  | 'Expired'
+  | 'Forbidden'
   | 'Aggregate';
 
 export class KctlError extends Error {

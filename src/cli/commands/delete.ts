@@ -81,7 +81,9 @@ export async function runDelete(o: DeleteOptions, ctx: CliContext): Promise<void
       const ref = { resource: s.kind.plural, namespace: obj.metadata.namespace, name: obj.metadata.name };
       try {
         if (o.dryRun === 'none') {
-          await store.delete(ref, { gracePeriodSeconds: o.gracePeriod, propagationPolicy: capitalize(o.cascade) });
+          // --cascade=orphan|foreground need the garbage collector to finish them (ownerReferences, a later
+          // issue): until it exists every delete is a background one, which is what kubectl does by default
+          await store.delete(ref, { gracePeriodSeconds: o.gracePeriod });
           wrote = true;
           pending.push({ ...ref, uid: obj.metadata.uid });
         }
@@ -100,9 +102,6 @@ export async function runDelete(o: DeleteOptions, ctx: CliContext): Promise<void
   if (wrote && o.wait) await waitForDeletion(ctx, pending, o.timeoutMs);
   if (failures.length > 0) throw failures.length === 1 ? failures[0]! : new MultiError(failures);
 }
-
-const capitalize = (s: string): 'Background' | 'Foreground' | 'Orphan' =>
-  (s[0]!.toUpperCase() + s.slice(1)) as 'Background' | 'Foreground' | 'Orphan';
 
 /** kubectl delete waits until the objects are gone (finalizers, graceful pod termination). */
 async function waitForDeletion(

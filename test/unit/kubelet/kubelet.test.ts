@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { ConfigMap, KubeObject } from '../../../src/api/types.js';
 import type { ContainerConfig, SandboxConfig } from '../../../src/runtime/runtime.js';
-import { KUBELET_FINALIZER, PORTS_ANNOTATION } from '../../../src/kubelet/helpers.js';
+import { PORTS_ANNOTATION } from '../../../src/kubelet/helpers.js';
 import { parsePortsAnnotation } from '../../../src/kubelet/pod-status.js';
 import { condition, containerId, containerStatus, createPod, getPod, KEY, mutatingCalls, NODE, pass, podObject, setup } from './harness.js';
 
 const createCfgs = (h: ReturnType<typeof setup>): ContainerConfig[] => h.runtime.callsTo('createContainer').map((a) => a[1] as ContainerConfig);
 
 describe('Kubelet: a fresh pod', () => {
-  it('creates the sandbox and container, writes Running status, the ports annotation and its finalizer', async () => {
+  it('creates the sandbox and container, writes Running status and the ports annotation', async () => {
     const h = setup();
     await createPod(h, { containers: [{ name: 'web', image: 'nginx:1.25', ports: [{ containerPort: 80, name: 'http' }] }] });
     expect(await pass(h)).toEqual({});
@@ -25,7 +25,7 @@ describe('Kubelet: a fresh pod', () => {
     expect(p.status?.hostIP).toBe('127.0.0.1');
     expect(p.status?.startTime).toBe('2026-01-01T00:00:00Z');
     expect(p.status?.qosClass).toBe('BestEffort');
-    expect(p.metadata?.finalizers).toEqual([KUBELET_FINALIZER]);
+    expect(p.metadata?.finalizers).toBeUndefined();
     const ports = parsePortsAnnotation(p.metadata?.annotations?.[PORTS_ANNOTATION]);
     expect(ports).toEqual([{ containerPort: 80, protocol: 'TCP', hostIP: '127.0.0.1', hostPort: expect.any(Number), name: 'http' }]);
     const sb = h.runtime.callsTo('runPodSandbox')[0]![0] as SandboxConfig;
@@ -178,7 +178,7 @@ describe('Kubelet: restarts', () => {
     expect(containerStatus(await getPod(h))!.restartCount).toBe(2);
   });
 
-  it('recreates a removed sandbox: containers are stopped, then run in a new sandbox (attempt 1)', async () => {
+  it('recreates a removed sandbox: containers are stopped, then run in a new sandbox', async () => {
     const h = setup();
     await createPod(h);
     await pass(h);
@@ -188,7 +188,8 @@ describe('Kubelet: restarts', () => {
     expect(h.events.reasons()).toContain('SandboxChanged');
     await pass(h); // new sandbox + container
     const sbs = await h.runtime.listPodSandboxes();
-    expect(sbs.map((s) => [s.attempt, s.state])).toEqual([[1, 'ready']]);
+    expect(sbs.map((s) => s.state)).toEqual(['ready']);
+    expect(sbs[0]!.id).not.toBe(sb.id);
     const p = await getPod(h);
     expect(p.status?.phase).toBe('Running');
     expect(containerStatus(p)?.restartCount).toBe(1);
@@ -249,15 +250,15 @@ describe('Kubelet: restarts', () => {
 });
 
 describe('Kubelet: deletion', () => {
-  it('stops the containers, removes them and the sandbox, then the Pod object', async () => {
+  it('stops the containers (with the grace period), removes them and the sandbox, then the Pod object', async () => {
     const h = setup();
-    const pod = await createPod(h, { volumes: [{ name: 'cache', emptyDir: {} }] });
+    const pod = await createPod(h, { terminationGracePeriodSeconds: 5, volumes: [{ name: 'cache', emptyDir: {} }] });
     await pass(h);
     await h.store.delete({ resource: 'pods', namespace: 'default', name: 'web' });
     expect((await getPod(h)).metadata?.deletionTimestamp).toBeDefined(); // Terminating
     await h.kubelet.reconcile(KEY);
     expect(h.events.messages('Killing')).toEqual(['Stopping container web']);
-    expect(h.runtime.callsTo('stopContainer')[0]![1]).toBe(2); // deletionGracePeriodSeconds 0 → the 2 s minimum
+    expect(h.runtime.callsTo('stopContainer')[0]![1]).toBe(5); // deletionGracePeriodSeconds
     await h.kubelet.whenIdle();
     expect(h.enqueued).toContain(KEY);
     expect(await h.store.tryGet({ resource: 'pods', namespace: 'default', name: 'web' })).toBeDefined();
@@ -272,10 +273,7 @@ describe('Kubelet: deletion', () => {
     const h = setup();
     await createPod(h, { terminationGracePeriodSeconds: 7 });
     await pass(h);
-    const p = (await getPod(h)) as unknown as KubeObject;
-    delete p.metadata.finalizers;
-    await h.store.update(p);
-    await h.store.delete({ resource: 'pods', namespace: 'default', name: 'web' });
+    await h.store.delete({ resource: 'pods', namespace: 'default', name: 'web' }, { gracePeriodSeconds: 0 }); // --force
     expect(await h.kubelet.resyncKeys()).toEqual([KEY]);
     await pass(h);
     expect(h.runtime.callsTo('stopContainer')[0]![1]).toBe(7); // the pod's grace, from the container label
@@ -289,10 +287,7 @@ describe('Kubelet: deletion', () => {
     const h = setup();
     await createPod(h);
     await pass(h);
-    const old = (await getPod(h)) as unknown as KubeObject;
-    delete old.metadata.finalizers;
-    await h.store.update(old);
-    await h.store.delete({ resource: 'pods', namespace: 'default', name: 'web' });
+    await h.store.delete({ resource: 'pods', namespace: 'default', name: 'web' }, { gracePeriodSeconds: 0 });
     const fresh = await createPod(h);
     await pass(h);
     await pass(h);
@@ -316,15 +311,14 @@ describe('Kubelet: images', () => {
   it('a failing pull: ErrImagePull, then ImagePullBackOff, pulled again after the back-off', async () => {
     const h = setup();
     await createPod(h, { containers: [{ name: 'web', image: 'missing:1' }] });
-    await pass(h);
+    let r = await pass(h); // the fake engine fails the pull at once, within the pass
     expect(h.events.messages().slice(0, 3)).toEqual([
       'Pulling image "missing:1"',
-      expect.stringMatching(/^Failed to pull image "missing:1": /),
+      expect.stringMatching(/^Failed to pull image "missing:1": pull access denied/),
       'Error: ErrImagePull',
     ]);
-    let r = await pass(h);
-    let p = await getPod(h);
-    expect(containerStatus(p)?.state?.waiting?.reason).toBe('ErrImagePull');
+    const p = await getPod(h);
+    expect(containerStatus(p)?.state?.waiting).toEqual({ reason: 'ErrImagePull', message: expect.stringMatching(/pull access denied/) });
     expect(p.status?.phase).toBe('Pending');
     expect(r.requeueAfterMs).toBeLessThanOrEqual(1000);
     h.clock.advance(r.requeueAfterMs!);

@@ -69,8 +69,14 @@ describe('Scheduler', () => {
     expect((await getPod('b')).spec!.nodeName).toBeUndefined();
     expect(sched.pendingKeys()).toEqual(['pods/default/b']);
 
-    // a pod deletion requeues the unschedulable pods
-    const gone = await store.delete<PodObj>({ resource: 'pods', namespace: 'default', name: 'a' });
+    // a pod being deleted still holds its requests (it is Terminating until its containers are gone) ...
+    const marked = await store.delete<PodObj>({ resource: 'pods', namespace: 'default', name: 'a' });
+    expect(marked.metadata.deletionTimestamp).toBeDefined();
+    expect(sched.keysFor({ type: 'MODIFIED', object: marked, revision: await store.revision() })).toEqual([]);
+    await sched.reconcile('pods/default/b');
+    expect((await getPod('b')).spec!.nodeName).toBeUndefined();
+    // ... and its final deletion (the kubelet's, grace 0) requeues the unschedulable pods
+    const gone = await store.delete<PodObj>({ resource: 'pods', namespace: 'default', name: 'a' }, { gracePeriodSeconds: 0 });
     const keys = sched.keysFor({ type: 'DELETED', object: gone, revision: await store.revision() });
     expect(keys).toEqual(['pods/default/b']);
     await sched.reconcile('pods/default/b');

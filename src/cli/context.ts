@@ -2,6 +2,7 @@
 import type { Readable, Writable } from 'node:stream';
 import type { Clock } from '../util/clock.js';
 import type { Store } from '../store/store.js';
+import type { ContainerRuntime } from '../runtime/runtime.js';
 
 export interface CliIO {
   out: Writable & { isTTY?: boolean };
@@ -16,6 +17,8 @@ export interface CliDeps {
   /** Overrides the store (tests pass a MemoryStore); default FileStore in $KCTL_HOME. */
   store?: Store;
   clock?: Clock;
+  /** Overrides the container runtime (tests pass a FakeRuntime); default DockerRuntime (DOCKER_HOST). */
+  runtime?: ContainerRuntime;
 }
 
 export interface CliContext {
@@ -25,6 +28,8 @@ export interface CliContext {
   home: string;
   /** opens the store on first use; commands that don't need it never pay for it */
   store(): Promise<Store>;
+  /** the container engine, connected on first use (logs, exec, port-forward, top) */
+  runtime(): Promise<ContainerRuntime>;
   /** colour only on a TTY and when NO_COLOR is unset */
   color: boolean;
   /** true when the caller passed its own store (tests): no background controller is started */

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { SystemClock } from '../util/clock.js';
 import { UsageError } from '../util/errors.js';
 import type { Store } from '../store/store.js';
+import type { ContainerRuntime } from '../runtime/runtime.js';
 import type { CliContext, CliDeps, CliIO } from './context.js';
 import { exitCodeOf, formatError } from './errors.js';
 
@@ -38,6 +39,7 @@ function makeContext(io: CliIO, deps: CliDeps, program: Command): CliContext {
   const env = io.env;
   const home = env.KCTL_HOME || join(homedir(), '.kctl');
   let store: Promise<Store> | undefined;
+  let runtime: Promise<ContainerRuntime> | undefined;
   const opts = () => program.opts<{ namespace?: string; v?: string }>();
   const color = Boolean(io.out.isTTY) && env.NO_COLOR === undefined && env.TERM !== 'dumb';
   return {
@@ -54,6 +56,12 @@ function makeContext(io: CliIO, deps: CliDeps, program: Command): CliContext {
         ? Promise.resolve(deps.store)
         : import('../store/file-store.js').then((m) => m.FileStore.open(home));
       return store;
+    },
+    runtime() {
+      runtime ??= deps.runtime
+        ? Promise.resolve(deps.runtime)
+        : import('../runtime/docker/docker-runtime.js').then((m) => new m.DockerRuntime({ host: env.DOCKER_HOST }));
+      return runtime;
     },
     namespace: () => opts().namespace || 'default',
     namespaceExplicit: () => Boolean(opts().namespace),

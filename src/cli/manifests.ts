@@ -32,7 +32,7 @@ export async function loadAndValidate(
   if (filenames.length === 0) throw new KctlError('Usage', `must specify one of -f and -k`);
   const { loadManifests, attachPositions, sourceAt } = await import('../manifest/loader.js');
   const { validateObject } = await import('../api/validate.js');
-  const loaded = await loadManifests({ filenames, recursive: flags.recursive, stdin: ctx.io.in, cwd: ctx.io.cwd });
+  const loaded = await loadManifests({ filenames, recursive: flags.recursive, stdin: lazyStdin(ctx), cwd: ctx.io.cwd });
   const errors: KctlError[] = [...loaded.errors];
   const out: ResolvedManifest[] = [];
   const explicitNs = ctx.namespaceExplicit() ? ctx.namespace() : undefined;
@@ -70,6 +70,11 @@ export async function loadAndValidate(
   if (errors.length > 0) throw errors.length === 1 ? errors[0]! : new MultiError(errors);
   if (out.length === 0) throw new KctlError('Invalid', 'no objects passed to ' + opts.verb);
   return out;
+}
+
+/** stdin, opened only if a `-f -` is actually read (opening it costs start-up time and can hold the process). */
+export function lazyStdin(ctx: CliContext): NodeJS.ReadableStream {
+  return { [Symbol.asyncIterator]: () => (ctx.io.in as AsyncIterable<Buffer>)[Symbol.asyncIterator]() } as unknown as NodeJS.ReadableStream;
 }
 
 /** The namespace an object lands in: its own, else -n, else default (cluster-scoped: none). */

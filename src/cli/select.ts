@@ -6,6 +6,7 @@ import type { KubeObject } from '../api/types.js';
 import { KctlError, NotFoundError } from '../util/errors.js';
 import type { CliContext } from './context.js';
 import { parseResourceArgs, type ResourceRequest } from './resource-args.js';
+import { lazyStdin } from './manifests.js';
 
 export interface SelectFlags {
   selector?: string;
@@ -51,7 +52,7 @@ export async function selectObjects(
   if (flags.filename && flags.filename.length > 0) {
     const { loadManifests } = await import('../manifest/loader.js');
     const { resolveKind } = await import('./resource-args.js');
-    const loaded = await loadManifests({ filenames: flags.filename, recursive: flags.recursive, stdin: ctx.io.in, cwd: ctx.io.cwd });
+    const loaded = await loadManifests({ filenames: flags.filename, recursive: flags.recursive, stdin: lazyStdin(ctx), cwd: ctx.io.cwd });
     if (loaded.errors.length > 0) throw loaded.errors[0];
     requests = [];
     const nsOf = new Map<string, string>();

@@ -16,6 +16,8 @@ import {
   RuntimeError,
   type ContainerRuntime,
   type ContainerSummary,
+  type PortMapping,
+  type PullProgress,
   type RuntimeEvent,
   type SandboxPort,
   type SandboxStatus,
@@ -52,6 +54,7 @@ import {
 import { currentSandbox, generatePodStatus, portsAnnotation, statusChanged } from './pod-status.js';
 import { HostProbeTransport, type ProbeTransport } from './probe-transport.js';
 import { ProberManager, probePorts, type ProbeTarget } from './probes.js';
+import { runLifecycleHandler, type HookDeps } from './lifecycle.js';
 import { NodeVolumeHost } from './volume-host.js';
 import { MountError, containerMounts, podDir, podVolumes, projectedFiles, type VolumeHost } from './volumes.js';
 
@@ -108,6 +111,8 @@ type PodObject = Pod & KubeObject;
 
 /** How often an unwired kubelet (no onEnqueue) looks again at a pod with pending work or probes. */
 const POLL_MS = 1000;
+/** At most one pull progress log line per image this often. */
+const PULL_LOG_MS = 2000;
 
 function pickConfig(c: (Partial<KubeletConfig> & { home?: string }) | undefined): KubeletConfig {
   const out: KubeletConfig = { ...DEFAULT_KUBELET_CONFIG };
@@ -138,6 +143,10 @@ export class Kubelet implements Reconciler {
   private readonly events: EventSink;
   private readonly volumeHost: VolumeHost;
   private readonly log: (m: string) => void;
+  private readonly info: (m: string) => void;
+  private readonly transport: ProbeTransport;
+  /** background postStart hooks */
+  private readonly hooks = new Set<Promise<void>>();
   private enqueueFn: (key: string) => void;
   /** whether background completions can enqueue (else reconcile polls while something is pending) */
   private wired: boolean;
@@ -171,12 +180,14 @@ export class Kubelet implements Reconciler {
     this.volumeHost = opts.volumeHost ?? new NodeVolumeHost();
     const log = opts.log;
     this.log = typeof log === 'function' ? log : log ? (m) => log.warn(m) : () => undefined;
+    this.info = typeof log === 'function' ? log : log ? (m) => log.info(m) : () => undefined;
+    this.transport = opts.probeTransport ?? new HostProbeTransport();
     this.wired = opts.enqueue !== undefined;
     this.enqueueFn = opts.enqueue ?? (() => undefined);
     this.prober = new ProberManager({
       runtime: this.runtime,
       clock: this.clock,
-      transport: opts.probeTransport ?? new HostProbeTransport(),
+      transport: this.transport,
       events: this.events,
       enqueue: (k) => this.enqueueFn(k),
     });
@@ -316,7 +327,7 @@ export class Kubelet implements Reconciler {
   /** Resolves when no stop, pull or probe runs in the background (tests). */
   async whenIdle(): Promise<void> {
     for (;;) {
-      const pending = [...this.killing.values(), ...this.pulls.values()];
+      const pending = [...this.killing.values(), ...this.pulls.values(), ...this.hooks];
       await this.prober.whenIdle();
       if (!pending.length) return;
       await Promise.allSettled(pending);
@@ -425,8 +436,9 @@ export class Kubelet implements Reconciler {
     if (plan.containersToKill.length)
       for (const e of plan.events) if (!e.container) await this.event(pod, e.type, e.reason, e.message);
 
+    const ports = obs.sandboxes.find((s) => s.state === 'ready')?.ports ?? [];
     for (const k of plan.containersToKill) {
-      this.startKill(podKey, pod, k);
+      this.startKill(podKey, pod, k, ports);
       changed = true;
     }
     for (const id of plan.containersToRemove) {
@@ -487,6 +499,7 @@ export class Kubelet implements Reconciler {
         changed = true;
         for (const c of obs.observed.containers) if (c.name === s.name) this.restartRequested.delete(c.id);
       } else if (r === 'failed') retryLater();
+      else if (r === 'conflict') requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, POLL_MS);
       if (s.init) break;
     }
     return { changed, ...(requeueAfterMs !== undefined ? { requeueAfterMs } : {}) };
@@ -500,12 +513,32 @@ export class Kubelet implements Reconciler {
     await recordSafely(this.events, pod, type, reason, message, container);
   }
 
-  private startKill(podKey: string, pod: PodObject | undefined, k: Pick<ContainerToKill, 'id' | 'name' | 'graceSeconds' | 'message' | 'restart'>): void {
+  /**
+   * Stops a container in the background: its preStop hook first (within the grace period), then the
+   * runtime's SIGTERM, SIGKILL after what is left of the grace period. The pod is enqueued when it is done.
+   */
+  private startKill(
+    podKey: string,
+    pod: PodObject | undefined,
+    k: Pick<ContainerToKill, 'id' | 'name' | 'graceSeconds' | 'message' | 'restart'>,
+    ports: PortMapping[] = [],
+  ): void {
     if (this.killing.has(k.id)) return;
     if (k.restart) this.restartRequested.add(k.id);
     if (pod) void this.event(pod, 'Normal', 'Killing', k.message, k.name);
-    const p = this.runtime
-      .stopContainer(k.id, k.graceSeconds)
+    const spec = pod ? allContainers(pod).find((x) => x.container.name === k.name)?.container : undefined;
+    const preStop = spec?.lifecycle?.preStop;
+    const stop = async (): Promise<void> => {
+      let grace = k.graceSeconds;
+      if (pod && spec && preStop) {
+        const t0 = this.clock.now().getTime();
+        const err = await runLifecycleHandler(this.hookDeps(), preStop, spec, k.id, ports, grace * 1000);
+        if (err) await this.event(pod, 'Warning', 'FailedPreStopHook', `PreStopHook failed: ${err}`, k.name);
+        grace = Math.max(MIN_GRACE_SECONDS, grace - Math.floor((this.clock.now().getTime() - t0) / 1000));
+      }
+      await this.runtime.stopContainer(k.id, grace);
+    };
+    const p = stop()
       .catch((e: unknown) => this.log(`kubelet: stop container ${k.name} (${k.id}): ${(e as Error).message}`))
       .finally(() => {
         this.killing.delete(k.id);
@@ -562,7 +595,7 @@ export class Kubelet implements Reconciler {
     sandbox: SandboxStatus,
     s: ContainerToStart,
     vols: ReturnType<typeof podVolumes>,
-  ): Promise<'started' | 'pulling' | 'failed' | 'skipped'> {
+  ): Promise<'started' | 'pulling' | 'failed' | 'conflict' | 'skipped'> {
     const uid = pod.metadata.uid!;
     const spec = (s.init ? pod.spec?.initContainers : pod.spec?.containers)?.find((c) => c.name === s.name);
     if (!spec) return 'skipped';
@@ -624,7 +657,7 @@ export class Kubelet implements Reconciler {
         onWarning: (w) => this.log(`kubelet: pod ${ns}/${pod.metadata.name} container ${s.name}: ${w}`),
       });
     } catch (e) {
-      if (isRuntimeConflict(e)) return 'skipped'; // made meanwhile (another pass or instance): adopted next pass
+      if (isRuntimeConflict(e)) return 'conflict'; // made meanwhile (another pass or instance): adopted next pass
       if (isEngineUnreachable(e)) throw e;
       const reason = e instanceof RuntimeError && e.reason === 'CreateContainerConfigError' ? 'CreateContainerConfigError' : 'CreateContainerError';
       await this.fail(pod, s.name, reason, (e as Error).message);
@@ -642,7 +675,23 @@ export class Kubelet implements Reconciler {
     await this.event(pod, 'Normal', 'Started', `Started container ${s.name}`, s.name);
     this.failuresOf(uid).delete(s.name);
     this.shownWaiting.delete(`${uid}/${s.name}`);
+    const postStart = spec.lifecycle?.postStart;
+    if (postStart) {
+      const grace = Math.max(MIN_GRACE_SECONDS, podGraceSeconds(pod));
+      const h = runLifecycleHandler(this.hookDeps(), postStart, spec, id, sandbox.ports, grace * 1000)
+        .then(async (err) => {
+          if (!err) return;
+          await this.event(pod, 'Warning', 'FailedPostStartHook', `PostStartHook failed: ${err}`, s.name);
+          this.startKill(podKey, pod, { id, name: s.name, graceSeconds: grace, message: 'FailedPostStartHook' }, sandbox.ports);
+        })
+        .finally(() => this.hooks.delete(h));
+      this.hooks.add(h);
+    }
     return 'started';
+  }
+
+  private hookDeps(): HookDeps {
+    return { runtime: this.runtime, transport: this.transport, clock: this.clock };
   }
 
   private startPull(podKey: string, pod: PodObject, image: string, container: string): void {
@@ -651,11 +700,19 @@ export class Kubelet implements Reconciler {
     if (this.pulls.has(k)) return;
     const t0 = this.clock.now().getTime();
     void this.event(pod, 'Normal', 'Pulling', `Pulling image "${image}"`, container);
+    let lastLog = t0;
+    const onProgress = (pr: PullProgress): void => {
+      const now = this.clock.now().getTime();
+      if (now - lastLog < PULL_LOG_MS) return;
+      lastLog = now;
+      const size = pr.total ? ` ${pr.current ?? 0}/${pr.total} bytes` : '';
+      this.info(`kubelet: pulling image "${image}": ${pr.status}${pr.id ? ` ${pr.id}` : ''}${size}`);
+    };
     const names = allContainers(pod)
       .filter((x) => x.container.image === image)
       .map((x) => x.container.name);
     const p = this.runtime
-      .pullImage(image)
+      .pullImage(image, onProgress)
       .then(
         async () => {
           const secs = ((this.clock.now().getTime() - t0) / 1000).toFixed(3);
@@ -690,7 +747,7 @@ export class Kubelet implements Reconciler {
 
   private async writeStatus(pod: PodObject, observed: ObservedPod, waiting: Record<string, Waiting>): Promise<void> {
     // A terminating pod keeps its last status until it is gone (its containers' end shows in the Killing
-    // events): the Store deletes a gracefully deleted pod on its next write.
+    // events); `get pods` shows Terminating from deletionTimestamp alone.
     if (pod.metadata.deletionTimestamp) return;
     let cur = pod;
     try {

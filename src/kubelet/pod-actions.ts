@@ -532,10 +532,11 @@ const isInitContainerFailed = (s: LatestStatus): boolean =>
 export function findNextInitContainerToRun(pod: Pod, observed: ObservedPod, sandboxId: string): NextInit {
   const inits = pod.spec?.initContainers ?? [];
   if (!inits.length) return { done: true };
-  // An app container running means initialization happened.
+  // An app container running, or made in this sandbox, means initialization happened (upstream
+  // hasAnyRegularContainerCreated): a crashed app container does not run the init containers again.
   for (const c of pod.spec?.containers ?? []) {
     const l = latestOf(observed, pod, c.name, false);
-    if (l && l.state === 'running') return { done: true };
+    if (l && !l.ghost && (l.state === 'running' || l.sandboxId === sandboxId)) return { done: true };
   }
   const statusOf = (c: Container): LatestStatus | undefined => latestOf(observed, pod, c.name, true, sandboxId);
   for (let i = inits.length - 1; i >= 0; i--) {

@@ -624,7 +624,9 @@ const TABLES: Record<string, (wide: boolean) => Column[]> = {
   Job: () => JOB,
   CronJob: () => CRONJOB,
   ControllerRevision: () => CONTROLLER_REVISION,
-  Service: serviceColumns,
+  // the API server always builds its tables with Wide: true (the client hides -o wide columns), so a load
+  // balancer's addresses are never cut to 16 characters by `kubectl get`
+  Service: () => serviceColumns(true),
   Endpoints: () => [NAME, { name: 'ENDPOINTS', get: (x) => formatEndpoints(x) }, AGE],
   EndpointSlice: () => ENDPOINTSLICE,
   ConfigMap: () => [

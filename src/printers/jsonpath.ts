@@ -4,6 +4,7 @@
 // them: strings raw, maps and lists as compact JSON, null as `null`, several results of one action space-separated.
 import { goJSON } from './json.js';
 import { goQuote } from '../api/labels.js';
+import { goFloatV } from './gofmt.js';
 
 type Node =
   | { t: 'list'; nodes: Node[] }
@@ -391,19 +392,6 @@ export function goSprint(v: Value): string {
   if (Array.isArray(v)) return `[${v.map(goSprint).join(' ')}]`;
   if (isMap(v)) return `map[${sortedKeys(v).map((k) => `${k}:${goSprint(v[k])}`).join(' ')}]`;
   return String(v);
-}
-
-/** Go %v of an int64 or float64 from unstructured JSON: integers in decimal, other floats as strconv 'g' (-1). */
-export function goFloatV(n: number): string {
-  if (Number.isInteger(n) && Math.abs(n) < 1e21) return n.toFixed(0);
-  if (!Number.isFinite(n)) return n > 0 ? '+Inf' : n < 0 ? '-Inf' : 'NaN';
-  const [mant, expStr] = n.toExponential().split('e') as [string, string];
-  const exp = Number(expStr);
-  if (exp < -4 || exp >= 6) {
-    const e = Math.abs(exp);
-    return `${mant}e${exp < 0 ? '-' : '+'}${e < 10 ? `0${e}` : e}`;
-  }
-  return String(n);
 }
 
 export interface JSONPathOptions {

@@ -180,7 +180,7 @@ async function sortedList(list: KubeObject[], opts: PrintOptions): Promise<KubeO
 
 /**
  * --sort-by: objects ordered by the first value the JSONPath finds (missing values first; numbers numerically;
- * quantities by value; other strings naturally), with Go's sort.Sort. Errors as kubectl:
+ * quantities by value; other strings byte-wise), with Go's sort.Sort. Errors as kubectl:
  * `couldn't find any field with path "{.foo}" in the list of objects`.
  */
 export async function rowSorter(sortBy: string): Promise<(objs: KubeObject[]) => KubeObject[]> {

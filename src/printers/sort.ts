@@ -1,6 +1,6 @@
 // Sorting as kubectl sorts: Go's sort.Sort (pdqsort, deterministic but not stable; insertion sort up to 12
-// elements) driven by a Less function, and --sort-by's value ordering (numbers numerically, strings naturally,
-// quantities by value, missing values first).
+// elements) driven by a Less function, and --sort-by's value ordering (numbers numerically, quantities by value,
+// other strings byte-wise, missing values first).
 import { cmpQuantity, tryParseQuantity } from './quantity.js';
 
 /** Go's sort.Sort over an array with a Less(a, b) function. Sorts in place and returns the array. */
@@ -200,48 +200,12 @@ export function goSort<T>(data: T[], less: (a: T, b: T) => boolean): T[] {
   return data;
 }
 
-const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
-
-/** github.com/fvbommel/sortorder NaturalLess: digit runs compare numerically; byte-wise otherwise. */
-export function naturalLess(s1: string, s2: string): boolean {
-  const a = Buffer.from(s1, 'utf8');
-  const b = Buffer.from(s2, 'utf8');
-  let i1 = 0;
-  let i2 = 0;
-  while (i1 < a.length && i2 < b.length) {
-    const c1 = a[i1]!;
-    const c2 = b[i2]!;
-    const d1 = isDigit(c1);
-    const d2 = isDigit(c2);
-    if (d1 !== d2) return d1;
-    if (!d1) {
-      if (c1 !== c2) return c1 < c2;
-      i1++;
-      i2++;
-      continue;
-    }
-    while (i1 < a.length && a[i1] === 0x30) i1++;
-    while (i2 < b.length && b[i2] === 0x30) i2++;
-    const nz1 = i1;
-    const nz2 = i2;
-    while (i1 < a.length && isDigit(a[i1]!)) i1++;
-    while (i2 < b.length && isDigit(b[i2]!)) i2++;
-    const len1 = i1 - nz1;
-    const len2 = i2 - nz2;
-    if (len1 !== len2) return len1 < len2;
-    const n1 = a.subarray(nz1, i1).toString('latin1');
-    const n2 = b.subarray(nz2, i2).toString('latin1');
-    if (n1 !== n2) return n1 < n2;
-    if (nz1 !== nz2) return nz1 < nz2;
-  }
-  return a.length < b.length;
-}
-
 export class UnsortableError extends Error {}
 
 /**
- * kubectl get's isLess for two field values from unstructured objects: ints/floats numerically (mixed types are
- * unsortable), strings by quantity when both parse as one, else naturally; lists element-wise.
+ * kubectl get's isLess (v1.32) for two field values from unstructured objects: ints/floats numerically (mixed types
+ * are unsortable), strings by quantity when both parse as one, else byte-wise (so `10.0.0.11` < `10.0.0.5`); lists
+ * element-wise.
  */
 export function sortValueLess(i: unknown, j: unknown): boolean {
   if (i === null || i === undefined) return j !== null && j !== undefined;
@@ -254,7 +218,7 @@ export function sortValueLess(i: unknown, j: unknown): boolean {
     const qi = tryParseQuantity(i);
     const qj = qi && tryParseQuantity(j);
     if (qi && qj) return cmpQuantity(qi, qj) < 0;
-    return naturalLess(i, j);
+    return Buffer.compare(Buffer.from(i), Buffer.from(j)) < 0;
   }
   if (Array.isArray(i) && Array.isArray(j)) {
     for (let k = 0; k < Math.min(i.length, j.length); k++) {

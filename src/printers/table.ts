@@ -46,8 +46,6 @@ export function cellText(v: string): string {
   return i >= 0 ? `${escapeTerminal(v.slice(0, i))}...` : escapeTerminal(v);
 }
 
-const utf8Len = (s: string): number => Buffer.byteLength(s, 'utf8');
-
 interface TableColumn {
   header: string;
   cell(obj: KubeObject, ctx: ColumnContext): string;
@@ -73,20 +71,13 @@ function tableColumns(kind: string, opts: TableOptions, namespaced: boolean, kin
   return out;
 }
 
-/** Lays out one kind's rows exactly as cli-runtime's printTable feeds its tabwriter. */
+/** Lays out one kind's rows as cli-runtime's printTable feeds its tabwriter (widths count code points). */
 function renderTable(cols: TableColumn[], objs: KubeObject[], opts: TableOptions): string {
   if (objs.length === 0) return '';
   const ctx: ColumnContext = { now: opts.now };
-  const rows = objs.map((x) => cols.map((c) => cellText(c.cell(x, ctx))));
-  // printTable pads the header (or, with --no-headers, the first row) to each column's widest cell in bytes so
-  // that widths survive its periodic flushes; with multi-byte text this widens the column as kubectl does.
-  const maxBytes = cols.map((_, i) => Math.max(0, ...rows.map((r) => utf8Len(r[i]!))));
-  const last = cols.length - 1;
-  const padded = (cells: string[]): string[] =>
-    cells.map((c, i) => (i === last ? c : c + ' '.repeat(Math.max(0, maxBytes[i]! - utf8Len(c)))));
   const lines: string[] = [];
-  if (!opts.noHeaders) lines.push(padded(cols.map((c) => c.header)).join('\t'));
-  rows.forEach((r, i) => lines.push((opts.noHeaders && i === 0 ? padded(r) : r).join('\t')));
+  if (!opts.noHeaders) lines.push(cols.map((c) => c.header).join('\t'));
+  for (const x of objs) lines.push(cols.map((c) => cellText(c.cell(x, ctx))).join('\t'));
   return tableTabwrite(`${lines.join('\n')}\n`);
 }
 

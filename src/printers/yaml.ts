@@ -3,7 +3,7 @@
 // read back as anything else, "double-quoted" when they look like a bool/number/null/timestamp, 'single-quoted'
 // when they hold YAML indicators, `|` literal blocks for multi-line text, and long lines folded past column 80.
 // Written from the goyaml.v2 rules rather than with the `yaml` package so the bytes match kubectl's.
-import { goFloatV } from './jsonpath.js';
+import { goFloatV } from './gofmt.js';
 
 const BEST_WIDTH = 80;
 const BEST_INDENT = 2;

@@ -1,12 +1,12 @@
 // Durable file primitives for FileStore: atomic replace (temp in the same dir, fsync, rename, fsync dir),
 // durable mkdir, and the temp-file naming that recovery recognises.
-import { randomBytes } from 'node:crypto';
+import { randomHex } from '../util/ids.js';
 import { mkdir, open, readdir, rename, rm, unlink } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
 
 /** `.<base>.<pid>.<random>.tmp`: hidden (never a valid object name, which cannot start with "."), recognisable. */
 export function tempName(base: string): string {
-  return `.${base}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  return `.${base}.${process.pid}.${randomHex(4)}.tmp`;
 }
 
 export const isTempName = (n: string): boolean => n.startsWith('.') && n.endsWith('.tmp');

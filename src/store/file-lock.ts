@@ -6,12 +6,11 @@
 // release) renames it away whole. A lock whose owner is dead (same host), or whose mtime is older than
 // staleMs, is broken by one waiter at a time (under `<root>/lock.break`).
 // Within one process, callers queue in memory first, so they never spin on the directory.
-import { randomBytes } from 'node:crypto';
+import { randomHex } from '../util/ids.js';
 import * as nodeFs from 'node:fs';
 import { mkdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import lockfile from 'proper-lockfile';
 import { KctlError } from '../util/errors.js';
 import { tempName } from './atomic-file.js';
 
@@ -139,9 +138,11 @@ export class FileLock {
     let delay = 2;
     for (;;) {
       let release: (() => Promise<void>) | undefined;
-      const token = randomBytes(8).toString('hex');
+      const token = randomHex(8);
       this.pending = { pid: process.pid, host: hostname(), token };
       try {
+        // loaded on the first write only: read-only verbs (get, describe) never pay for it
+        const lockfile = (await import('proper-lockfile')).default;
         release = await lockfile.lock(this.root, {
           lockfilePath: this.dir,
           realpath: false,

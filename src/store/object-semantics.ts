@@ -2,7 +2,7 @@
 // updateStatus/delete turns a stored object into. The stores only read the current state, call these, and
 // commit the resulting Mutation at ctx.revision (the store's revision + 1). Nothing here does I/O.
 import { applyDefaults } from '../api/defaults.js';
-import { randomUUID, randomInt } from 'node:crypto';
+import { randomUUID, randomInt } from '../util/ids.js';
 import type { KubeObject } from '../api/types.js';
 import { KINDS, apiVersionOf, qualifiedResource, type KindInfo } from '../api/kinds.js';
 import { isSafeName, nameErrors } from '../api/names.js';
@@ -233,7 +233,10 @@ function finish(ki: KindInfo, ref: ObjectRef, stored: KubeObject, next: KubeObje
   meta(next).resourceVersion = stored.metadata.resourceVersion;
   if (deepEqual(next, stored)) return { op: 'none', ref, object: jsonClone(stored) };
   meta(next).resourceVersion = String(ctx.revision);
-  if (next.metadata.deletionTimestamp && !next.metadata.finalizers?.length) return { op: 'delete', type: 'DELETED', ref, object: next };
+  // the write that removes the last finalizer of an object being deleted completes the delete; a gracefully
+  // deleted pod (no finalizers, waiting for the kubelet) stays until the kubelet deletes it
+  const removedLastFinalizer = (stored.metadata.finalizers?.length ?? 0) > 0 && !next.metadata.finalizers?.length;
+  if (next.metadata.deletionTimestamp && removedLastFinalizer) return { op: 'delete', type: 'DELETED', ref, object: next };
   return { op: 'put', type: 'MODIFIED', ref, object: ordered(next) };
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConfigMap, KubeObject } from '../../../src/api/types.js';
-import type { ContainerConfig, SandboxConfig } from '../../../src/runtime/runtime.js';
+import { RuntimeError, type ContainerConfig, type SandboxConfig } from '../../../src/runtime/runtime.js';
+import { Kubelet } from '../../../src/kubelet/kubelet.js';
 import { PORTS_ANNOTATION } from '../../../src/kubelet/helpers.js';
 import { parsePortsAnnotation } from '../../../src/kubelet/pod-status.js';
 import { condition, containerId, containerStatus, createPod, getPod, KEY, mutatingCalls, NODE, pass, podObject, setup } from './harness.js';
@@ -512,5 +513,94 @@ describe('Kubelet: container config', () => {
     expect(r.requeueAfterMs).toBe(10_000);
     expect(h.events.events.find((e) => e.reason === 'FailedMount')?.message).toBe('MountVolume.SetUp failed for volume "site" : configmap "nope" not found');
     expect(containerStatus(await getPod(h))?.state?.waiting?.reason).toBe('ContainerCreating');
+  });
+});
+
+describe('Kubelet: lifecycle hooks', () => {
+  it('runs preStop before stopping, within the grace period', async () => {
+    const h = setup();
+    await createPod(h, {
+      terminationGracePeriodSeconds: 10,
+      containers: [{ name: 'web', image: 'nginx:1.25', lifecycle: { preStop: { sleep: { seconds: 3 } } } }],
+    });
+    await pass(h);
+    await h.store.delete({ resource: 'pods', namespace: 'default', name: 'web' });
+    await h.kubelet.reconcile(KEY);
+    await Promise.resolve();
+    expect(h.runtime.callsTo('stopContainer')).toEqual([]); // still in preStop
+    h.clock.advance(3_000);
+    await h.kubelet.whenIdle();
+    expect(h.runtime.callsTo('stopContainer')[0]![1]).toBe(7); // what is left of the grace period
+  });
+
+  it('an exec preStop runs in the container first; a failure is an event', async () => {
+    const h = setup();
+    h.runtime.setExecHandler((_id, cmd) => (cmd[0] === 'drain' ? { exitCode: 3, stdout: 'busy', stderr: '' } : undefined));
+    await createPod(h, { containers: [{ name: 'web', image: 'nginx:1.25', lifecycle: { preStop: { exec: { command: ['drain'] } } } }] });
+    await pass(h);
+    h.runtime.resetCalls();
+    await h.store.delete({ resource: 'pods', namespace: 'default', name: 'web' });
+    await pass(h);
+    expect(h.runtime.callNames().filter((m) => m === 'exec' || m === 'stopContainer')).toEqual(['exec', 'stopContainer']);
+    expect(h.events.messages('FailedPreStopHook')).toEqual(["PreStopHook failed: command 'drain' exited with 3: busy"]);
+  });
+
+  it('a failing postStart hook stops the container (restarted per policy)', async () => {
+    const h = setup();
+    h.runtime.setExecHandler((_id, cmd) => (cmd[0] === 'init-db' ? { exitCode: 1, stdout: '', stderr: 'no db' } : undefined));
+    await createPod(h, { containers: [{ name: 'web', image: 'nginx:1.25', lifecycle: { postStart: { exec: { command: ['init-db'] } } } }] });
+    await pass(h);
+    expect(h.events.messages('FailedPostStartHook')).toEqual(["PostStartHook failed: command 'init-db' exited with 1: no db"]);
+    expect(h.events.messages('Killing')).toEqual(['FailedPostStartHook']);
+    await pass(h);
+    expect(createCfgs(h).map((c) => c.attempt)).toEqual([0, 1]);
+  });
+});
+
+describe('Kubelet: engine errors and wiring', () => {
+  it('a name conflict on create (made meanwhile) is no failure: looked at again soon', async () => {
+    const h = setup();
+    await createPod(h);
+    h.runtime.injectError('createContainer', new RuntimeError('RuntimeConflict', 'Conflict. The container name is already in use', { statusCode: 409 }));
+    expect(await pass(h)).toEqual({ requeueAfterMs: 1000 });
+    expect(h.events.messages('Failed')).toEqual([]);
+    await pass(h);
+    expect(containerStatus(await getPod(h))?.state?.running).toBeDefined();
+  });
+
+  it('an unreachable engine fails the pass (the runner retries)', async () => {
+    const h = setup();
+    await createPod(h);
+    h.runtime.injectError('listContainers', new RuntimeError('Runtime', 'cannot reach the Docker engine at unix:///var/run/docker.sock: connect ENOENT', { reason: 'EngineUnreachable' }));
+    await expect(h.kubelet.reconcile(KEY)).rejects.toThrow(/cannot reach the Docker engine/);
+  });
+
+  it('without an enqueue callback it polls pods with probes; onEnqueue wires one', async () => {
+    const h = setup();
+    const k = new Kubelet({ store: h.store, runtime: h.runtime, clock: h.clock, events: h.events, nodeName: NODE, volumeHost: h.volumes });
+    await createPod(h, { containers: [{ name: 'web', image: 'nginx:1.25', readinessProbe: { exec: { command: ['true'] } } }] });
+    expect(await k.reconcile(KEY)).toEqual({ requeueAfterMs: 1000 });
+    const keys: string[] = [];
+    k.onEnqueue((key) => keys.push(key));
+    await k.whenIdle();
+    expect(await k.reconcile(KEY)).toEqual({});
+    h.clock.advance(10_000);
+    await k.whenIdle();
+    expect(keys).toEqual([]); // result unchanged: nothing to enqueue
+    k.stop();
+  });
+
+  it('takes a ClusterConfig: home is the data directory, backoff settings apply', () => {
+    const h = setup();
+    const k = new Kubelet({
+      store: h.store,
+      runtime: h.runtime,
+      clock: h.clock,
+      events: h.events,
+      nodeName: NODE,
+      config: { home: '/home/me/.kctl', backoffBaseMs: 100, allowPrivileged: true },
+      log: { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined },
+    });
+    expect(k.config).toMatchObject({ dataDir: '/home/me/.kctl', backoffBaseMs: 100, backoffMaxMs: 300_000, allowPrivileged: true, network: 'kctl' });
   });
 });

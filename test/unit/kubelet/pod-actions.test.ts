@@ -138,6 +138,7 @@ describe('computePodActions: init containers', () => {
     ['i1 failed, Never: the pod is done', { ...inits, restartPolicy: 'Never' }, [ctr('i1', 0, 'exited', { exitCode: 2 })], [], true],
     ['init containers of an old sandbox do not count', inits, [ctr('i1', 0, 'exited', { exitCode: 0, sandboxId: 'old' })], ['i1#1'], false],
     ['an app container runs: initialized', inits, [ctr('web', 0, 'running')], [], false],
+    ['an app container crashed in this sandbox: restart it, not the init containers', inits, [ctr('web', 0, 'exited')], ['web#1'], false],
   ])('%s', (_n, spec, containers, want, killPod) => {
     const a = plan(pod(spec), obs([sb(0)], containers));
     expect(starts(a)).toEqual(want);

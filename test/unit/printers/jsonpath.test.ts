@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { goFloatV } from '../../../src/printers/gofmt.js';
 import {
   compileJSONPath,
-  goFloatV,
   goSprint,
   jsonpathExecMessage,
   relaxedJSONPathExpression,

@@ -365,7 +365,7 @@ export function serviceExternalIP(svc: KubeObject, wide: boolean): string {
   }
 }
 
-const serviceColumns = (wide: boolean): Column[] => [
+const serviceColumns = (wideCells: boolean): Column[] => [
   NAME,
   { name: 'TYPE', get: (x) => s(spec(x).type) || 'ClusterIP' },
   {
@@ -375,7 +375,7 @@ const serviceColumns = (wide: boolean): Column[] => [
       return (ips.length ? ips[0] : s(spec(x).clusterIP)) || '<none>';
     },
   },
-  { name: 'EXTERNAL-IP', get: (x) => serviceExternalIP(x, wide) },
+  { name: 'EXTERNAL-IP', get: (x) => serviceExternalIP(x, wideCells) },
   { name: 'PORT(S)', get: (x) => makePortString(spec(x).ports) || '<none>' },
   AGE,
   { name: 'SELECTOR', wide: true, get: (x) => formatLabels(strMap(spec(x).selector)) },
@@ -615,7 +615,7 @@ const EVENT: Column[] = [
 
 // ---------------------------------------------------------------- registry
 
-const TABLES: Record<string, (wide: boolean) => Column[]> = {
+const TABLES: Record<string, () => Column[]> = {
   Pod: () => POD,
   Deployment: () => DEPLOYMENT,
   ReplicaSet: () => REPLICASET,
@@ -652,9 +652,7 @@ const TABLES: Record<string, (wide: boolean) => Column[]> = {
 /** The default printer's columns for kinds the server has no table for. */
 export const DEFAULT_COLUMNS: Column[] = [NAME, AGE];
 
-/** Columns `kubectl get` shows for a kind (NAME AGE for kinds it has no printer for). */
-export function columnsFor(kind: string, wide = false): Column[] {
-  return TABLES[kind]?.(wide) ?? DEFAULT_COLUMNS;
+/** The columns of a kind's table, -o wide ones flagged (NAME AGE for kinds the server has no printer for). */
+export function columnsFor(kind: string): Column[] {
+  return TABLES[kind]?.() ?? DEFAULT_COLUMNS;
 }
-
-export const hasColumnsFor = (kind: string): boolean => kind in TABLES;

@@ -86,6 +86,8 @@ export interface PrintOptions {
   allowMissingTemplateKeys?: boolean;
   /** Order keys in -o json/yaml as kubectl does for objects read from the API (default true). */
   sortKeys?: boolean;
+  /** --show-managed-fields: keep metadata.managedFields in -o json/yaml (kubectl drops them by default). */
+  showManagedFields?: boolean;
   /** Reads jsonpath-file / custom-columns-file templates (printers do no file I/O themselves). */
   readFile?: (path: string) => string | Promise<string>;
 }
@@ -120,11 +122,11 @@ export async function printObjects(objs: KubeObject[] | KubeObject, opts: PrintO
     }
     case 'json': {
       const { printJSON } = await import('./json.js');
-      return printJSON(await documentOf(list, single, opts));
+      return printJSON(await documentOf(withoutManagedFields(list, opts), single, opts));
     }
     case 'yaml': {
       const { toYAML } = await import('./yaml.js');
-      return toYAML(await documentOf(list, single, opts), { sortKeys: opts.sortKeys ?? true });
+      return toYAML(await documentOf(withoutManagedFields(list, opts), single, opts), { sortKeys: opts.sortKeys ?? true });
     }
     case 'jsonpath':
     case 'jsonpath-file':
@@ -141,7 +143,7 @@ export async function printObjects(objs: KubeObject[] | KubeObject, opts: PrintO
       try {
         return spec.format === 'jsonpath-as-json' ? path.executeAsJSON(doc) : path.execute(doc);
       } catch (e) {
-        throw new KctlError('Internal', jp.jsonpathExecMessage(template, e as Error));
+        throw new KctlError('Usage', jp.jsonpathExecMessage(template, e as Error));
       }
     }
     case 'custom-columns':
@@ -165,6 +167,16 @@ async function readTemplate(path: string, opts: PrintOptions): Promise<string> {
   } catch (e) {
     throw new KctlError('Usage', `error reading --template ${path}, ${(e as Error).message}`);
   }
+}
+
+/** OmitManagedFieldsPrinter: -o json/yaml leave out metadata.managedFields unless asked to show them. */
+function withoutManagedFields(list: KubeObject[], opts: PrintOptions): KubeObject[] {
+  if (opts.showManagedFields) return list;
+  return list.map((x) => {
+    if (!x.metadata || !('managedFields' in x.metadata)) return x;
+    const { managedFields: _dropped, ...metadata } = x.metadata;
+    return { ...x, metadata };
+  });
 }
 
 /** What -o json/yaml/jsonpath see: the object itself, or kubectl's List wrapper. */
@@ -207,7 +219,7 @@ export async function rowSorter(sortBy: string): Promise<(objs: KubeObject[]) =>
       try {
         r = path.findResults(x);
       } catch (e) {
-        throw new KctlError('Internal', (e as Error).message);
+        throw new KctlError('Usage', (e as Error).message);
       }
       const first = r.length > 0 ? r[0]! : [];
       values.set(x, first);

@@ -52,7 +52,7 @@ interface TableColumn {
 }
 
 function tableColumns(kind: string, opts: TableOptions, namespaced: boolean, kindPrefix: string | undefined): TableColumn[] {
-  const cols: Column[] = columnsFor(kind, !!opts.wide);
+  const cols: Column[] = columnsFor(kind);
   let prefixed = false;
   const out: TableColumn[] = [];
   if (opts.allNamespaces && namespaced) out.push({ header: 'NAMESPACE', cell: (x) => x.metadata.namespace ?? '' });

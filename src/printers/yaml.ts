@@ -462,6 +462,6 @@ export interface YAMLOptions {
 export function toYAML(value: unknown, opts: YAMLOptions = {}): string {
   const e = new Emitter();
   emitNode(e, foldNEL(value), 0, 'root', opts.sortKeys ?? true);
-  e.putBreak();
+  e.writeIndent(0); // document end: a newline unless a block scalar already ended the line
   return e.out;
 }

@@ -70,7 +70,7 @@ export async function runMetadataVerb(which: Which, o: MetadataVerbOptions, ctx:
       }
     }
   }
-  if (printed.length > 0) await printObjects(ctx, printed, { output: o.output! });
+  if (printed.length > 0) await printObjects(ctx, printed, { output: o.output!, eachObject: true });
   if (wrote) await afterMutation(ctx);
   if (failures.length > 0) throw failures.length === 1 ? failures[0]! : new MultiError(failures);
 }

@@ -6,7 +6,7 @@
 // first wins; with none yet, wait for one to appear (--pod-running-timeout).
 // The container: `-c`, else the kubectl.kubernetes.io/default-container annotation, else the first container,
 // with kubectl's `Defaulted container "x" out of: x, y` notice on stderr when the pod has several.
-import type { Container, Pod, Service } from '../api/types.js';
+import type { Container, KubeObject, Pod, Service } from '../api/types.js';
 import type { KindInfo } from '../api/kinds.js';
 import { qualifiedResource } from '../api/kinds.js';
 import type { Selector } from '../api/labels.js';
@@ -21,7 +21,7 @@ export const DEFAULT_CONTAINER_ANNOTATION = 'kubectl.kubernetes.io/default-conta
 export const DEFAULT_LOGS_CONTAINER_ANNOTATION = 'kubectl.kubernetes.io/default-logs-container';
 
 /** A stored Pod (metadata.name always set). */
-export type StoredPod = Pod & { metadata: NonNullable<Pod['metadata']> & { name: string } };
+export type StoredPod = Pod & KubeObject;
 
 export interface TargetRef {
   kind: KindInfo;
@@ -161,7 +161,7 @@ export async function resolvePod(ctx: CliContext, arg: string, o: ResolveOptions
     throw e;
   }
   const { matches } = await import('../api/labels.js');
-  const list = await store.list<StoredPod & { apiVersion: string; kind: string }>('pods', { namespace });
+  const list = await store.list<StoredPod>('pods', { namespace });
   const pods = list.items.filter((p) => matches(sel, p.metadata.labels));
   const owner = { kind, object: obj };
   if (pods.length > 0) {
@@ -187,7 +187,7 @@ async function waitForFirstPod(
     let rev = fromRevision;
     for (;;) {
       try {
-        for await (const ev of store.watch<StoredPod & { apiVersion: string; kind: string }>({ resource: 'pods', namespace, fromRevision: rev, signal: ac.signal })) {
+        for await (const ev of store.watch<StoredPod>({ resource: 'pods', namespace, fromRevision: rev, signal: ac.signal })) {
           rev = ev.revision;
           if (ev.type === 'ADDED' && match(ev.object)) return ev.object;
         }
@@ -196,7 +196,7 @@ async function waitForFirstPod(
         if (ac.signal.aborted) break;
         const { isTooOld } = await import('../store/store.js');
         if (!isTooOld(e)) throw e;
-        const l = await store.list<StoredPod & { apiVersion: string; kind: string }>('pods', { namespace });
+        const l = await store.list<StoredPod>('pods', { namespace });
         const found = l.items.find(match);
         if (found) return found;
         rev = Number(l.resourceVersion);
@@ -316,3 +316,56 @@ export function interruptSignal(ctx: CliContext, outer?: AbortSignal): { signal:
 /** Service type guard for port-forward's port translation. */
 export const isService = (o: ResolvedPod['owner']): o is { kind: KindInfo; object: Service & Record<string, unknown> & { metadata: { name: string } } } =>
   o?.kind.kind === 'Service';
+
+// ---------------------------------------------------------------------------------------------------
+// Durations
+
+const UNITS: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, 'μs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** Go's time.ParseDuration, in milliseconds: `300ms`, `5s`, `2m`, `1h30m`, `1.5h`. Throws Go's message. */
+export function parseGoDuration(s: string): number {
+  const bad = (why = 'invalid duration'): never => {
+    throw new Error(`time: ${why} ${JSON.stringify(s)}`);
+  };
+  let rest = s;
+  let sign = 1;
+  if (rest[0] === '-' || rest[0] === '+') {
+    sign = rest[0] === '-' ? -1 : 1;
+    rest = rest.slice(1);
+  }
+  if (rest === '0') return 0;
+  if (rest === '') bad();
+  let total = 0;
+  while (rest !== '') {
+    const m = /^(\d*)(?:\.(\d*))?/.exec(rest)!;
+    if (m[0] === '' || m[0] === '.') bad();
+    rest = rest.slice(m[0].length);
+    const u = /^[^\d.]+/.exec(rest)?.[0];
+    if (!u) bad('missing unit in duration');
+    const unit = UNITS[u!];
+    if (unit === undefined) throw new Error(`time: unknown unit ${JSON.stringify(u)} in duration ${JSON.stringify(s)}`);
+    rest = rest.slice(u!.length);
+    total += Number(`${m[1] || '0'}.${m[2] || '0'}`) * unit;
+  }
+  return sign * total;
+}
+
+/** Go's time.Duration.String for milliseconds: `0s`, `250ms`, `5m3.123s`, `1h0m0s`. */
+export function goDurationString(ms: number): string {
+  const neg = ms < 0;
+  let v = Math.round(Math.abs(ms));
+  if (v === 0) return '0s';
+  let s: string;
+  if (v < 1000) s = `${v}ms`;
+  else {
+    const h = Math.floor(v / 3_600_000);
+    v -= h * 3_600_000;
+    const m = Math.floor(v / 60_000);
+    v -= m * 60_000;
+    const sec = Math.floor(v / 1000);
+    const frac = v % 1000;
+    const secText = frac ? `${sec}.${String(frac).padStart(3, '0').replace(/0+$/, '')}s` : `${sec}s`;
+    s = h ? `${h}h${m}m${secText}` : m ? `${m}m${secText}` : secText;
+  }
+  return neg ? `-${s}` : s;
+}

@@ -212,6 +212,10 @@ export class Cluster {
     const runner = this._runner;
     if (kx?.onEnqueue) kx.onEnqueue((key) => void runner.enqueue(kx.name, key));
     log.info(`controller starting: node ${config.nodeName}, ${reconcilers.map((r) => r.name).join(', ')}`);
+    // Register the Node (with its capacity) before the scheduler's first pass, so pods that were waiting
+    // are not marked unschedulable for want of a node that is about to exist. An unreachable engine is
+    // not fatal here: the node loop retries it like any other failure.
+    for (const key of await this._node.resyncKeys()) await this._node.reconcile(key).catch(() => undefined);
     await this._runner.start(abort.signal);
     if (this._kubelet) this.eventsLoop = this.runtimeEventsLoop(this._kubelet.name, abort.signal);
   }

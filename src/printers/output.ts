@@ -88,6 +88,11 @@ export interface PrintOptions {
   sortKeys?: boolean;
   /** --show-managed-fields: keep metadata.managedFields in -o json/yaml (kubectl drops them by default). */
   showManagedFields?: boolean;
+  /**
+   * Print each object of an array on its own, as kubectl apply/create/patch -o do (YAML documents separated by
+   * `---`), instead of one List as `get` does.
+   */
+  eachObject?: boolean;
   /** Reads jsonpath-file / custom-columns-file templates (printers do no file I/O themselves). */
   readFile?: (path: string) => string | Promise<string>;
 }
@@ -99,6 +104,11 @@ export interface PrintOptions {
  */
 export async function printObjects(objs: KubeObject[] | KubeObject, opts: PrintOptions): Promise<string> {
   const spec = parseOutputFlag(opts.output);
+  if (opts.eachObject && Array.isArray(objs) && spec.format !== 'table' && spec.format !== 'wide') {
+    const parts: string[] = [];
+    for (const x of objs) parts.push(await printObjects(x, { ...opts, eachObject: false }));
+    return spec.format === 'yaml' ? parts.map((t, i) => (i === 0 ? t : `---\n${t}`)).join('') : parts.join('');
+  }
   const single = !Array.isArray(objs);
   const list = Array.isArray(objs) ? objs : [objs];
 

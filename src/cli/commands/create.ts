@@ -43,7 +43,7 @@ export async function runCreate(o: CreateOptions, ctx: CliContext): Promise<void
       errors.push(e);
     }
   }
-  if (o.output && printed.length > 0) await printObjects(ctx, printed, { output: o.output });
+  if (o.output && printed.length > 0) await printObjects(ctx, printed, { output: o.output, eachObject: true });
   if (wrote) await afterMutation(ctx);
   if (errors.length > 0) throw errors.length === 1 ? errors[0]! : new MultiError(errors);
 }

@@ -10,14 +10,12 @@ import { noResourcesMessage, selectObjects, type SelectFlags } from '../select.j
 async function related(ctx: CliContext, obj: KubeObject): Promise<{ events: KubeObject[]; pods: KubeObject[]; replicaSets: KubeObject[]; endpoints?: KubeObject }> {
   const store = await ctx.store();
   const ns = obj.metadata.namespace;
-  const events = (await store.list('events', ns ? { namespace: ns } : {})).items.filter((e) => {
-    const io = e.involvedObject as { uid?: string; name?: string; kind?: string } | undefined;
-    return io?.uid ? io.uid === obj.metadata.uid : io?.name === obj.metadata.name && io?.kind === obj.kind;
-  });
+  // describe() picks the object's own events (by name, namespace, kind and uid)
+  const events = (await store.list('events', ns ? { namespace: ns } : {})).items;
   let pods: KubeObject[] = [];
   let replicaSets: KubeObject[] = [];
   let endpoints: KubeObject | undefined;
-  if (['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'Service', 'Node'].includes(obj.kind)) {
+  if (['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'Service', 'Node', 'PersistentVolumeClaim'].includes(obj.kind)) {
     pods = (await store.list('pods', ns ? { namespace: ns } : {})).items;
   }
   if (obj.kind === 'Deployment') replicaSets = (await store.list('replicasets', { namespace: ns! })).items;

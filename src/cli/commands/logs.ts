@@ -13,6 +13,7 @@ import {
   chooseContainer,
   containerStatusOf,
   interruptSignal,
+  parseGoDuration,
   resolvePod,
   runtimeIdOf,
   type StoredPod,
@@ -42,40 +43,10 @@ export interface LogsOptions {
 
 const USAGE = "expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command";
 
-const UNITS: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, 'μs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** Go's time.ParseDuration, in milliseconds: `300ms`, `5s`, `2m`, `1h30m`, `1.5h`. Throws Go's message. */
-export function parseGoDuration(s: string): number {
-  const bad = (why = 'invalid duration'): never => {
-    throw new Error(`time: ${why} ${JSON.stringify(s)}`);
-  };
-  let rest = s;
-  let sign = 1;
-  if (rest[0] === '-' || rest[0] === '+') {
-    sign = rest[0] === '-' ? -1 : 1;
-    rest = rest.slice(1);
-  }
-  if (rest === '0') return 0;
-  if (rest === '') bad();
-  let total = 0;
-  while (rest !== '') {
-    const m = /^(\d*)(?:\.(\d*))?/.exec(rest)!;
-    if (m[0] === '' || m[0] === '.') bad();
-    rest = rest.slice(m[0].length);
-    const u = /^[^\d.]+/.exec(rest)?.[0];
-    if (!u) bad('missing unit in duration');
-    const unit = UNITS[u!];
-    if (unit === undefined) throw new Error(`time: unknown unit ${JSON.stringify(u)} in duration ${JSON.stringify(s)}`);
-    rest = rest.slice(u!.length);
-    total += Number(`${m[1] || '0'}.${m[2] || '0'}`) * unit;
-  }
-  return sign * total;
-}
-
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
 export function toLogsOptions(args: string[], f: Record<string, unknown>): LogsOptions {
-  let target = args[0];
+  let target: string | undefined = args[0] || undefined;
   let container = f.container as string | undefined;
   if (args.length === 2) {
     // kubectl's old `logs POD CONTAINER` form
@@ -85,7 +56,6 @@ export function toLogsOptions(args: string[], f: Record<string, unknown>): LogsO
   const selector = f.selector as string | undefined;
   if (selector && target) throw new UsageError('only a selector (-l) or a POD name is allowed');
   if (!selector && !target) throw new UsageError(USAGE);
-  if (target === undefined || target === '') target = undefined;
 
   const allContainers = Boolean(f.allContainers);
   if (allContainers && container) throw new UsageError(`--all-containers=true should not be specified with container name ${container}`);
@@ -232,7 +202,7 @@ async function logRequests(o: LogsOptions, ctx: CliContext): Promise<LogRequest[
     const { parseSelector, matches } = await import('../../api/labels.js');
     const sel = parseSelector(o.selector);
     const store = await ctx.store();
-    const { items } = await store.list<StoredPod & { apiVersion: string; kind: string }>('pods', { namespace: ctx.namespace() });
+    const { items } = await store.list<StoredPod>('pods', { namespace: ctx.namespace() });
     pods = items.filter((p) => matches(sel, p.metadata.labels)).sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
     if (pods.length === 0) {
       ctx.err(`No resources found in ${ctx.namespace()} namespace.\n`);

@@ -68,7 +68,7 @@ describe('printObjects', () => {
   });
   it('-o json/yaml drop metadata.managedFields unless asked', async () => {
     const p = pod('a');
-    (p.metadata as Record<string, unknown>).managedFields = [{ manager: 'kctl', operation: 'Apply' }];
+    p.metadata.managedFields = [{ manager: 'kctl', operation: 'Apply' }];
     expect(await printObjects([p], { output: 'yaml', now })).not.toContain('managedFields');
     expect(await printObjects(p, { output: 'json', now })).not.toContain('managedFields');
     expect(await printObjects(p, { output: 'yaml', now, showManagedFields: true })).toContain('managedFields:\n  - manager: kctl');
@@ -77,6 +77,15 @@ describe('printObjects', () => {
   it('-o yaml keeps stored key order when asked', async () => {
     const out = await printObjects(pod('a'), { output: 'yaml', now, sortKeys: false });
     expect(out.startsWith('apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n')).toBe(true);
+  });
+  it('eachObject prints objects one by one, as apply/create -o do', async () => {
+    const y = await printObjects([pod('a'), pod('b')], { output: 'yaml', now, eachObject: true });
+    expect(y.match(/^kind: Pod$/gm)).toHaveLength(2);
+    expect(y).toContain('\n---\napiVersion: v1\n');
+    expect(y.startsWith('apiVersion: v1\nkind: Pod\n')).toBe(true);
+    const j = await printObjects([pod('a'), pod('b')], { output: 'json', now, eachObject: true });
+    expect(j.split('\n}\n{\n')).toHaveLength(2);
+    expect(await printObjects([pod('a'), pod('b')], { output: 'name', now, eachObject: true })).toBe('pod/a\npod/b\n');
   });
   it('-o name', async () => {
     const d = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' } } as KubeObject;

@@ -28,3 +28,55 @@ export function collect(value: string, previous: string[] = []): string[] {
 export function dryRunSuffix(d: DryRun): string {
   return d === 'client' ? ' (dry run)' : d === 'server' ? ' (server dry run)' : '';
 }
+
+/**
+ * Go-style durations as kubectl flags take them: 30s, 1m30s, 2h, 500ms, 1.5h, -1s; a bare number is seconds.
+ * Throws UsageError(`invalid duration "x"`).
+ */
+export function parseDurationMs(s: string): number {
+  if (/^[+-]?\d+$/.test(s)) return Number(s) * 1000;
+  const m = /^([+-]?)(.*)$/.exec(s)!;
+  const sign = m[1] === '-' ? -1 : 1;
+  const body = m[2]!;
+  const re = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/gy;
+  const unit: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, 'μs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  let total = 0;
+  let consumed = 0;
+  for (let x = re.exec(body); x; x = re.exec(body)) {
+    total += Number(x[1]) * unit[x[2]!]!;
+    consumed = re.lastIndex;
+  }
+  if (body === '' || consumed !== body.length) throw new UsageError(`invalid duration "${s}"`);
+  return sign * total;
+}
+
+/** pflag's wording for a bad flag value: `invalid argument "x" for "--timeout" flag: ...`. */
+const badFlag = (flag: string, v: string, why: string): UsageError => new UsageError(`invalid argument "${v}" for "${flag}" flag: ${why}`);
+
+/** A duration flag (`--timeout=30s`); `dflt` when absent. `flag` is how pflag names it ("--timeout"). */
+export function parseDurationFlag(flag: string, v: unknown, dflt: number): number {
+  if (v === undefined || v === null) return dflt;
+  try {
+    return parseDurationMs(String(v));
+  } catch {
+    throw badFlag(flag, String(v), `time: invalid duration "${String(v)}"`);
+  }
+}
+
+/** An integer flag (`--replicas=3`); `dflt` when absent. */
+export function parseIntFlag(flag: string, v: unknown, dflt: number): number {
+  if (v === undefined || v === null) return dflt;
+  const s = String(v);
+  if (!/^[+-]?\d+$/.test(s)) throw badFlag(flag, s, `strconv.ParseInt: parsing "${s}": invalid syntax`);
+  return Number(s);
+}
+
+/** A boolean flag that may carry a value (`--watch=false`); `dflt` when absent, true when bare. */
+export function parseBoolFlag(flag: string, v: unknown, dflt: boolean): boolean {
+  if (v === undefined || v === null) return dflt;
+  if (v === true || v === false) return v;
+  const s = String(v);
+  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(s)) return true;
+  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(s)) return false;
+  throw badFlag(flag, s, `strconv.ParseBool: parsing "${s}": invalid syntax`);
+}

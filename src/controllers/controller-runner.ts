@@ -56,6 +56,7 @@ export class ControllerRunner {
   private readonly watchRetryBaseMs: number;
   private readonly watchRetryMaxMs: number;
   private readonly stopTimeoutMs: number;
+  private readonly quietError: (err: unknown) => boolean;
   private readonly loops = new Map<string, Loop>();
   /** resource → reconcilers watching it */
   private readonly byResource = new Map<string, Loop[]>();
@@ -73,6 +74,7 @@ export class ControllerRunner {
     this.watchRetryBaseMs = opts.watchRetryBaseMs ?? 1_000;
     this.watchRetryMaxMs = opts.watchRetryMaxMs ?? 30_000;
     this.stopTimeoutMs = opts.stopTimeoutMs ?? 10_000;
+    this.quietError = opts.quietError ?? (() => false);
     for (const r of opts.reconcilers) {
       if (this.loops.has(r.name)) throw new Error(`two reconcilers named ${r.name}`);
       const loop: Loop = {
@@ -86,7 +88,7 @@ export class ControllerRunner {
           handler: (key) => this.reconcileKey(loop, key),
           onError: (key, err, ms) => {
             const line = `${r.name} ${key}: ${errMessage(err)} (retrying in ${ms}ms)`;
-            if (opts.quietError?.(err)) this.log.debug(line);
+            if (this.quietError(err)) this.log.debug(line);
             else this.log.error(line);
           },
         }),
@@ -138,7 +140,9 @@ export class ControllerRunner {
         try {
           for (const key of await l.r.resyncKeys()) l.queue.add(key);
         } catch (e) {
-          this.log.error(`${l.r.name}: resync failed: ${errMessage(e)}`);
+          // an unreachable engine is reported once, by whoever watches it (the cluster), not on every resync
+          if (this.quietError(e)) this.log.debug(`${l.r.name}: resync failed: ${errMessage(e)}`);
+          else this.log.error(`${l.r.name}: resync failed: ${errMessage(e)}`);
         }
       }),
     );

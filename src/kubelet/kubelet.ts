@@ -109,6 +109,8 @@ export interface KubeletOptions {
 
 type PodObject = Pod & KubeObject;
 
+/** Pod passes running at once. */
+export const KUBELET_CONCURRENCY = 10;
 /** How often an unwired kubelet (no onEnqueue) looks again at a pod with pending work or probes. */
 const POLL_MS = 1000;
 /** At most one pull progress log line per image this often. */
@@ -134,6 +136,11 @@ interface Observation {
 export class Kubelet implements Reconciler {
   readonly name = 'kubelet';
   readonly watches: readonly string[] = ['pods'];
+  /**
+   * Pods synced at once (upstream: one worker per pod). Each pass waits mostly on the engine, so a burst of pods
+   * starts in parallel instead of two at a time; one pod is never synced twice at once (the queue's rule).
+   */
+  readonly concurrency = KUBELET_CONCURRENCY;
   readonly config: KubeletConfig;
   readonly nodeName: string;
 
@@ -147,6 +154,8 @@ export class Kubelet implements Reconciler {
   private readonly transport: ProbeTransport;
   /** background postStart hooks */
   private readonly hooks = new Set<Promise<void>>();
+  /** events being recorded */
+  private readonly pendingEvents = new Set<Promise<void>>();
   private enqueueFn: (key: string) => void;
   /** whether background completions can enqueue (else reconcile polls while something is pending) */
   private wired: boolean;
@@ -327,7 +336,7 @@ export class Kubelet implements Reconciler {
   /** Resolves when no stop, pull or probe runs in the background (tests). */
   async whenIdle(): Promise<void> {
     for (;;) {
-      const pending = [...this.killing.values(), ...this.pulls.values(), ...this.hooks];
+      const pending = [...this.killing.values(), ...this.pulls.values(), ...this.hooks, ...this.pendingEvents];
       await this.prober.whenIdle();
       if (!pending.length) return;
       await Promise.allSettled(pending);
@@ -509,8 +518,15 @@ export class Kubelet implements Reconciler {
     return { uid: pod.metadata.uid!, name: pod.metadata.name, namespace: pod.metadata.namespace ?? 'default' };
   }
 
-  private async event(pod: Pod, type: EventType, reason: string, message: string, container?: string): Promise<void> {
-    await recordSafely(this.events, pod, type, reason, message, container);
+  /**
+   * Records an event in the background, as upstream's event broadcaster does: an Event is a store write (fsync'd
+   * on the file store), and the pod's pass must not wait for it. The recorder keeps the events of one object in
+   * order; whenIdle() waits for those still being written.
+   */
+  private event(pod: Pod, type: EventType, reason: string, message: string, container?: string): Promise<void> {
+    const p: Promise<void> = recordSafely(this.events, pod, type, reason, message, container).finally(() => this.pendingEvents.delete(p));
+    this.pendingEvents.add(p);
+    return Promise.resolve();
   }
 
   /**

@@ -82,7 +82,7 @@ export async function startPortForward(o: PortForwardOptions): Promise<PortForwa
       hostPort = await o.target(p.remote);
     } catch (e) {
       o.onError?.(p, e as Error);
-      client.destroy();
+      client.end();
       return;
     }
     if (client.destroyed) return;
@@ -95,7 +95,7 @@ export async function startPortForward(o: PortForwardOptions): Promise<PortForwa
     client.on('close', () => upstream.end());
     upstream.on('error', (e) => {
       o.onError?.(p, e);
-      client.destroy();
+      client.end();
     });
     upstream.once('connect', () => {
       client.pipe(upstream);

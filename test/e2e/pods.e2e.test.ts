@@ -267,7 +267,7 @@ describe.runIf(haveDocker)('pods on the Docker engine (kctl CLI + background con
       const bad = (await cluster.pod('done-bad'))!;
       expect(bad.status?.phase).toBe('Failed');
       expect(containerStatus(bad, 'c')!.state?.terminated).toMatchObject({ exitCode: 1, reason: 'Error' });
-      const never = await cluster.waitForEvent('never-pull', 'Failed', (e) => e.type === 'Warning');
+      const never = await cluster.waitForEvent('never-pull', 'ErrImageNeverPull', (e) => e.type === 'Warning');
       expect(never.message).toContain(`Container image "${MISSING_IMAGE}" is not present with pull policy of Never`);
       const pulled = await cluster.waitForEvent('pull-fails', 'Failed', (e) => /^Failed to pull image/.test(e.message ?? ''));
       expect(pulled.message).toContain(MISSING_IMAGE);
@@ -302,7 +302,7 @@ describe.runIf(haveDocker)('pods on the Docker engine (kctl CLI + background con
       return /Started\s.*Started container app/.test(o) ? o : undefined;
     });
     const events = out.slice(out.indexOf('\nEvents:'));
-    expect(events).toMatch(/^\nEvents:\n\s+Type\s+Reason\s+Age\s+From\s+Message\n\s+----\s+------\s+---\s+----\s+-------\n/);
+    expect(events).toMatch(/^\nEvents:\n\s+Type\s+Reason\s+Age\s+From\s+Message\n\s+----\s+------\s+----\s+----\s+-------\n/);
     for (const re of [
       /Normal\s+Scheduled\s+\S+\s+default-scheduler\s+Successfully assigned default\/described to \S+/,
       /Normal\s+Pulled\s+\S+\s+kubelet\s+Container image "kctl-test\/busybox:1" already present on machine/,

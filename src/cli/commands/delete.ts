@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { qualifiedKind } from '../../api/kinds.js';
 import { isNotFound, KctlError, MultiError, UsageError } from '../../util/errors.js';
 import type { CliContext } from '../context.js';
-import { collect, dryRunSuffix, parseDryRun, type DryRun } from '../flags.js';
+import { collect, dryRunSuffix, parseDryRun, parseDurationMs, type DryRun } from '../flags.js';
 import { afterMutation } from '../mutation.js';
 import { noResourcesMessage, selectObjects, type SelectFlags } from '../select.js';
 
@@ -52,20 +52,6 @@ export function toDeleteOptions(args: string[], f: Record<string, unknown>): Del
     timeoutMs,
     output: f.output as string | undefined,
   };
-}
-
-/** Go-style durations as kubectl flags take them: 30s, 1m30s, 2h, 500ms; a bare number is seconds. */
-export function parseDurationMs(s: string): number {
-  if (/^\d+$/.test(s)) return Number(s) * 1000;
-  const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
-  let total = 0;
-  let consumed = '';
-  for (let m = re.exec(s); m; m = re.exec(s)) {
-    total += Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
-    consumed += m[0];
-  }
-  if (consumed !== s || s === '') throw new UsageError(`invalid duration "${s}"`);
-  return total;
 }
 
 export async function runDelete(o: DeleteOptions, ctx: CliContext): Promise<void> {

@@ -100,6 +100,12 @@ export async function runExec(o: ExecOptions, ctx: CliContext): Promise<void> {
     throw e;
   } finally {
     if (raw) input!.setRawMode!(false);
+    // the command is over: stop reading our stdin so it does not hold the process open (kubectl exits when
+    // the remote process does, whatever is left unread)
+    if (o.stdin && input) {
+      input.pause();
+      (input as Readable & { unref?: () => void }).unref?.();
+    }
     interrupt.dispose();
   }
   if (code !== 0) {

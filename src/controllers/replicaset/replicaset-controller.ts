@@ -181,7 +181,8 @@ export class ReplicaSetController implements Reconciler {
       if (!matches(selector, rs.spec?.template?.metadata?.labels)) {
         // pods made from this template would never be ours: creating them would never end
         const message = '`selector` does not match template `labels`';
-        await this.events?.event(rs, 'Warning', 'FailedCreate', `Error creating: ${message}`);
+        const known = rs.status?.conditions?.some((c) => c.type === 'ReplicaFailure' && c.message === message);
+        if (!known) await this.events?.event(rs, 'Warning', 'FailedCreate', `Error creating: ${message}`);
         return { pods, error: { reason: 'FailedCreate', message, retry: false } };
       }
       const want = Math.min(-diff, this.burst);

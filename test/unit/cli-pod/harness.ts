@@ -158,7 +158,7 @@ export async function runPod(env: Env, p: PodSpecInput = {}, opts: { ports?: { c
     pod = (await env.store.update(pod)) as StoredPod;
   }
   const now = env.clock.now().toISOString().replace(/\.\d{3}Z$/, 'Z');
-  pod.status = {
+  const status: Pod['status'] = {
     phase: 'Running',
     conditions: [
       { type: 'Ready', status: 'True', lastTransitionTime: now },
@@ -176,13 +176,12 @@ export async function runPod(env: Env, p: PodSpecInput = {}, opts: { ports?: { c
       lastState: {},
     })),
   };
-  pod = (await env.store.updateStatus(pod)) as StoredPod;
+  pod = (await env.store.updateStatus({ ...pod, status })) as StoredPod;
   return { pod, sandbox, ids };
 }
 
 /** Replaces the pod's status (read-modify-write). */
 export async function setStatus(env: Env, name: string, status: Pod['status'], namespace = 'default'): Promise<StoredPod> {
   const pod = await env.store.get<StoredPod>({ resource: 'pods', namespace, name });
-  pod.status = status;
-  return (await env.store.updateStatus(pod)) as StoredPod;
+  return (await env.store.updateStatus({ ...pod, status })) as StoredPod;
 }

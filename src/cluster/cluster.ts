@@ -15,6 +15,9 @@ import { NOP_LOGGER, type Logger, type Reconciler } from '../controllers/reconci
 import { NodeController } from '../scheduler/node.js';
 import { Scheduler, DEFAULT_SCHEDULER_NAME } from '../scheduler/scheduler.js';
 import type { ClusterConfig } from './config.js';
+import { DeploymentController } from '../controllers/deployment/deployment-controller.js';
+import { ReplicaSetController } from '../controllers/replicaset/replicaset-controller.js';
+import { GarbageCollector } from '../controllers/gc/garbage-collector.js';
 
 /** What the kubelet is built from (src/kubelet/kubelet.ts: `new Kubelet(deps)`). */
 export interface KubeletDeps {
@@ -37,6 +40,13 @@ export interface ControllerDeps {
   config: ClusterConfig;
   log: Logger;
 }
+
+/** The workload control loops every cluster runs (Deployments → ReplicaSets → Pods, ownerReference GC). */
+export const WORKLOAD_CONTROLLERS: ((deps: ControllerDeps) => Reconciler)[] = [
+  (d) => new DeploymentController({ store: d.store, clock: d.clock, events: d.recorder('deployment-controller'), log: d.log }),
+  (d) => new ReplicaSetController({ store: d.store, clock: d.clock, events: d.recorder('replicaset-controller'), log: d.log }),
+  (d) => new GarbageCollector({ store: d.store, log: d.log }),
+];
 
 export interface ClusterOptions {
   config: ClusterConfig;
@@ -193,7 +203,7 @@ export class Cluster {
       this._kubelet = await makeKubelet({ store, runtime, clock, events: recorder('kubelet', config.nodeName), nodeName: config.nodeName, config, log });
       reconcilers.push(this._kubelet);
     }
-    for (const make of this.opts.controllers ?? []) reconcilers.push(make({ store, clock, recorder: (c) => recorder(c), config, log }));
+    for (const make of this.opts.controllers ?? WORKLOAD_CONTROLLERS) reconcilers.push(make({ store, clock, recorder: (c) => recorder(c), config, log }));
 
     this._runner = new ControllerRunner({
       resyncPeriodMs: config.resyncPeriodMs,

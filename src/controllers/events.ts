@@ -97,7 +97,7 @@ export class EventRecorder implements EventSink {
   private readonly cacheSize: number;
   /** dedup tuple → {namespace, name} of the Event (insertion order = LRU order) */
   private readonly cache = new Map<string, { namespace: string; name: string }>();
-  /** one write at a time per tuple, so concurrent identical events bump one count */
+  /** one write at a time per involved object (in call order), so concurrent identical events bump one count */
   private readonly inflight = new Map<string, Promise<void>>();
   private seq = 0;
 
@@ -121,13 +121,17 @@ export class EventRecorder implements EventSink {
     const ns = ref.namespace ?? 'default';
     this.log.info(`${this.component}: ${type} ${reason} ${ref.kind.toLowerCase()}/${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}${ref.fieldPath ? ` ${ref.fieldPath}` : ''}: ${message}`);
     const tuple = JSON.stringify([ns, ref.kind, ref.name, ref.uid ?? '', ref.fieldPath ?? '', reason, message, type, this.component, this.host ?? '']);
-    const prev = this.inflight.get(tuple) ?? Promise.resolve();
-    const next = prev.then(() => this.write(tuple, ns, ref, type, reason, message)).catch((e: unknown) => {
+    // Writes about one object go one after the other, in the order they were asked for (callers may not wait:
+    // Created must not land after Started), which also makes concurrent identical events bump one count.
+    const chain = JSON.stringify([ns, ref.kind, ref.name, ref.uid ?? '']);
+    const at = this.clock.now();
+    const prev = this.inflight.get(chain) ?? Promise.resolve();
+    const next = prev.then(() => this.write(tuple, ns, ref, type, reason, message, at)).catch((e: unknown) => {
       this.log.warn(`could not record event ${reason} for ${ref.kind.toLowerCase()}/${ref.name}: ${e instanceof Error ? e.message : String(e)}`);
     });
-    this.inflight.set(tuple, next);
+    this.inflight.set(chain, next);
     void next.finally(() => {
-      if (this.inflight.get(tuple) === next) this.inflight.delete(tuple);
+      if (this.inflight.get(chain) === next) this.inflight.delete(chain);
     });
     return next;
   }
@@ -158,7 +162,8 @@ export class EventRecorder implements EventSink {
     );
   }
 
-  private async write(tuple: string, ns: string, ref: ObjectReference, type: EventType, reason: string, message: string): Promise<void> {
+  /** `at`: when the event happened (the write may come a little later) */
+  private async write(tuple: string, ns: string, ref: ObjectReference, type: EventType, reason: string, message: string, at: Date): Promise<void> {
     let existing: CoreEvent | undefined;
     const cached = this.cache.get(tuple);
     if (cached) {
@@ -173,7 +178,7 @@ export class EventRecorder implements EventSink {
     for (let attempt = 0; existing && attempt < 3; attempt++) {
       const bumped: CoreEvent = structuredClone(existing);
       bumped.count = (existing.count ?? 1) + 1;
-      bumped.lastTimestamp = rfc3339(this.clock.now());
+      bumped.lastTimestamp = rfc3339(at);
       try {
         await this.store.update(bumped);
         this.remember(tuple, { namespace: ns, name: existing.metadata.name });
@@ -184,7 +189,7 @@ export class EventRecorder implements EventSink {
         else throw e;
       }
     }
-    const now = this.clock.now();
+    const now = at;
     for (let attempt = 0; ; attempt++) {
       const name = `${ref.name}.${this.suffix(now)}`;
       const ev: CoreEvent = {

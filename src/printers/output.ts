@@ -82,6 +82,9 @@ export interface PrintOptions {
   now: Date;
   /** colour is never used by `get` output (kubectl has none); accepted for symmetry with describe */
   color?: boolean;
+  /** prefix names with their kind (`pod/web`); default: when the objects are of several kinds. kubectl does it
+   *  whenever several resource types were asked for (`get all`, `get deploy,svc`), even if one matched. */
+  withKind?: boolean;
   /** --allow-missing-template-keys (default true) */
   allowMissingTemplateKeys?: boolean;
   /** Order keys in -o json/yaml as kubectl does for objects read from the API (default true). */
@@ -123,6 +126,7 @@ export async function printObjects(objs: KubeObject[] | KubeObject, opts: PrintO
         showLabels: opts.showLabels,
         labelColumns: opts.labelColumns,
         allNamespaces: opts.allNamespaces,
+        withKind: opts.withKind,
         sortRows,
       });
     }

@@ -143,6 +143,21 @@ describe.runIf(haveDocker)('pod commands on the real engine (built kctl)', () =>
     expect(kctl(['logs', '-l', 'app=web', '-c', 'logger', '--tail', '1'])).toEqual({ code: 0, stdout: '[pod/web/logger] line 5\n', stderr: '' });
   });
 
+  it('logs -f streams lines as the container writes them, until interrupted', async () => {
+    const child = spawn(process.execPath, [entry, 'logs', '-f', 'web', '-c', 'logger', '--tail', '1'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    try {
+      await waitFor(async () => out === 'line 5\n' || undefined, 'the tail line', 30_000);
+      // write to the main process's stdout, which is the container's log
+      expect(kctl(['exec', 'web', '-c', 'logger', '--', 'sh', '-c', 'echo appended > /proc/1/fd/1']).code).toBe(0);
+      await waitFor(async () => out === 'line 5\nappended\n' || undefined, 'the appended line', 30_000);
+    } finally {
+      child.kill('SIGINT');
+      await new Promise((r) => (child.exitCode !== null ? r(undefined) : child.on('exit', r)));
+    }
+  });
+
   it('logs --previous reads the container before the current one', () => {
     expect(kctl(['logs', 'crash'])).toEqual({ code: 0, stdout: 'second life\n', stderr: '' });
     expect(kctl(['logs', 'crash', '--previous'])).toEqual({ code: 0, stdout: 'first life\n', stderr: '' });
@@ -157,6 +172,18 @@ describe.runIf(haveDocker)('pod commands on the real engine (built kctl)', () =>
     expect(kctl(['exec', 'web', '-c', 'logger', '--', 'sh', '-c', 'echo to-err >&2; exit 0'])).toEqual({ code: 0, stdout: '', stderr: 'to-err\n' });
     expect(kctl(['exec', '-i', 'web', '-c', 'logger', '--', 'sh', '-c', 'tr a-z A-Z'], 'hello kctl\n')).toEqual({ code: 0, stdout: 'HELLO KCTL\n', stderr: '' });
     expect(kctl(['exec', 'crash', '--', 'hostname'])).toEqual({ code: 0, stdout: 'crash\n', stderr: '' });
+  });
+
+  it('exec -i ends when the command does, with stdin still open', async () => {
+    const child = spawn(process.execPath, [entry, 'exec', '-i', 'web', '-c', 'logger', '--', 'head', '-1'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stdin.write('first\nsecond\n'); // and never closed
+    const t0 = Date.now();
+    const code = await new Promise<number | null>((r) => child.on('exit', r));
+    child.stdin.destroy();
+    expect({ code, out }).toEqual({ code: 0, out: 'first\n' });
+    expect(Date.now() - t0).toBeLessThan(10_000);
   });
 
   it('port-forward serves the pod port on 127.0.0.1:LOCAL and says so per connection', async () => {

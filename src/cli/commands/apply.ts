@@ -5,7 +5,7 @@ import { qualifiedKind } from '../../api/kinds.js';
 import type { KubeObject } from '../../api/types.js';
 import { isAlreadyExists, isConflict, KctlError, MultiError } from '../../util/errors.js';
 import type { CliContext } from '../context.js';
-import { collect, dryRunSuffix, parseDryRun, parseValidate, type DryRun } from '../flags.js';
+import { collect, dryRunSuffix, parseBoolFlag, parseDryRun, parseDurationFlag, parseValidate, type DryRun } from '../flags.js';
 import { loadAndValidate, targetNamespace, type ManifestFlags } from '../manifests.js';
 import { printObjects } from '../output.js';
 import { afterMutation } from '../mutation.js';
@@ -14,6 +14,9 @@ export interface ApplyOptions extends ManifestFlags {
   dryRun: DryRun;
   output?: string;
   validate: ReturnType<typeof parseValidate>;
+  /** --wait (kctl): after applying, wait until what was applied is ready; --timeout bounds it (0: no limit) */
+  wait?: boolean;
+  timeoutMs?: number;
 }
 
 /** kubectl retries a patch that hit a conflict a few times (maxPatchRetry) before giving up. */
@@ -26,6 +29,8 @@ export function toApplyOptions(flags: Record<string, unknown>): ApplyOptions {
     dryRun: parseDryRun(flags.dryRun as string | undefined),
     output: flags.output as string | undefined,
     validate: parseValidate(flags.validate as string | undefined),
+    wait: parseBoolFlag('--wait', flags.wait, false),
+    timeoutMs: parseDurationFlag('--timeout', flags.timeout, 5 * 60_000),
   };
 }
 
@@ -36,6 +41,7 @@ export async function runApply(o: ApplyOptions, ctx: CliContext): Promise<void> 
   const errors: KctlError[] = [];
   const printed: KubeObject[] = [];
   let wrote = false;
+  const applied: { resource: string; namespace?: string; name: string }[] = [];
   for (const m of manifests) {
     const ns = targetNamespace(ctx, m);
     const ref = { resource: m.kind.plural, namespace: ns, name: m.object.metadata.name };
@@ -56,6 +62,7 @@ export async function runApply(o: ApplyOptions, ctx: CliContext): Promise<void> 
           throw e;
         }
         if (o.dryRun === 'none' && r.action !== 'unchanged') wrote = true;
+        if (o.dryRun === 'none') applied.push(ref);
         if (o.output) printed.push(result);
         else ctx.out(`${qualifiedKind(m.kind)}/${m.object.metadata.name} ${r.action}${dryRunSuffix(o.dryRun)}\n`);
         break;
@@ -68,6 +75,14 @@ export async function runApply(o: ApplyOptions, ctx: CliContext): Promise<void> 
   }
   if (o.output && printed.length > 0) await printObjects(ctx, printed, { output: o.output, eachObject: true });
   if (wrote) await afterMutation(ctx);
+  if (o.wait && applied.length > 0) {
+    try {
+      await (await import('../rollout/ready.js')).waitForReady(ctx, applied, o.timeoutMs ?? 0);
+    } catch (e) {
+      if (!(e instanceof KctlError)) throw e;
+      errors.push(e);
+    }
+  }
   if (errors.length > 0) throw errors.length === 1 ? errors[0]! : new MultiError(errors);
 }
 
@@ -80,5 +95,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--dry-run [strategy]', 'Must be "none", "server", or "client".')
     .option('-o, --output <format>', 'Output format. One of: json|yaml|name|...')
     .option('--validate [mode]', 'Must be one of: strict (or true), warn, ignore (or false).')
+    .option('--wait [bool]', 'kctl: after applying, wait until what was applied is ready (Deployments: rollout complete; Pods: Ready; others: exist).')
+    .option('--timeout <duration>', 'kctl: with --wait, how long to wait before giving up (default 5m; 0 waits without limit).')
     .action(async (flags: Record<string, unknown>) => runApply(toApplyOptions(flags), ctx));
 }

@@ -54,6 +54,8 @@ export function toDeleteOptions(args: string[], f: Record<string, unknown>): Del
   };
 }
 
+const PROPAGATION = { background: 'Background', foreground: 'Foreground', orphan: 'Orphan' } as const;
+
 export async function runDelete(o: DeleteOptions, ctx: CliContext): Promise<void> {
   const store = await ctx.store();
   const { selected, errors } = await selectObjects(ctx, o.args, o, 'delete');
@@ -67,9 +69,8 @@ export async function runDelete(o: DeleteOptions, ctx: CliContext): Promise<void
       const ref = { resource: s.kind.plural, namespace: obj.metadata.namespace, name: obj.metadata.name };
       try {
         if (o.dryRun === 'none') {
-          // --cascade=orphan|foreground need the garbage collector to finish them (ownerReferences, a later
-          // issue): until it exists every delete is a background one, which is what kubectl does by default
-          await store.delete(ref, { gracePeriodSeconds: o.gracePeriod });
+          // orphan/foreground leave a finalizer that the controller's garbage collector completes
+          await store.delete(ref, { gracePeriodSeconds: o.gracePeriod, propagationPolicy: PROPAGATION[o.cascade] });
           wrote = true;
           pending.push({ ...ref, uid: obj.metadata.uid });
         }

@@ -74,7 +74,8 @@ export async function runExec(o: ExecOptions, ctx: CliContext): Promise<void> {
   if (!id) throw notFound();
 
   // kubectl's StreamOptions.SetupTTY: no TTY without stdin; a TTY needs a terminal on stdin
-  const input = ctx.io.in as (Readable & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown }) | undefined;
+  // stdin is touched only with -i (bin/kctl.js opens it lazily: reading it costs start-up time)
+  const input = o.stdin ? (ctx.io.in as (Readable & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown }) | undefined) : undefined;
   let tty = o.tty && o.stdin;
   if (tty && !input?.isTTY) {
     if (!o.quiet) ctx.err('Unable to use a TTY - input is not a terminal or the right kind of file\n');

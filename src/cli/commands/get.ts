@@ -1,9 +1,9 @@
 // kctl get: tables as kubectl prints them, -o formats, selectors, -A.
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { KubeObject } from '../../api/types.js';
-import { MultiError } from '../../util/errors.js';
+import { KctlError, MultiError } from '../../util/errors.js';
 import type { CliContext } from '../context.js';
-import { collect } from '../flags.js';
+import { collect, parseDurationFlag } from '../flags.js';
 import { printObjects } from '../output.js';
 import { noResourcesMessage, selectObjects, type SelectFlags } from '../select.js';
 
@@ -17,6 +17,10 @@ export interface GetOptions extends SelectFlags {
   ignoreNotFound: boolean;
   watch: boolean;
   watchOnly: boolean;
+  /** --watch-timeout (kctl, hidden; for tests and scripts): end a watch after this long, exit 0 */
+  watchTimeoutMs?: number;
+  /** ends a watch (Ctrl-C; in-process tests) */
+  signal?: AbortSignal;
 }
 
 export function toGetOptions(args: string[], f: Record<string, unknown>): GetOptions {
@@ -35,12 +39,14 @@ export function toGetOptions(args: string[], f: Record<string, unknown>): GetOpt
     ignoreNotFound: Boolean(f.ignoreNotFound),
     watch: Boolean(f.watch),
     watchOnly: Boolean(f.watchOnly),
+    ...(f.watchTimeout !== undefined ? { watchTimeoutMs: parseDurationFlag('--watch-timeout', f.watchTimeout, 0) } : {}),
   };
 }
 
 export async function runGet(o: GetOptions, ctx: CliContext): Promise<void> {
   // validate -o before touching the store, as kubectl does
   if (o.output) (await import('../../printers/output.js')).parseOutputFlag(o.output);
+  if (o.watch || o.watchOnly) return runGetWatch(o, ctx);
   const { selected, errors } = await selectObjects(ctx, o.args, o, 'get');
   const objects: KubeObject[] = selected.flatMap((s) => s.objects);
   const singleNamed = selected.length === 1 && selected[0]!.named && o.args.length <= 2 && !o.args[0]!.includes(',') && objects.length === 1 && selected[0]!.objects.length === 1 && !o.filename?.length;
@@ -51,6 +57,7 @@ export async function runGet(o: GetOptions, ctx: CliContext): Promise<void> {
     labelColumns: o.labelColumns,
     allNamespaces: o.allNamespaces,
     sortBy: o.sortBy,
+    withKind: selected.length > 1 ? true : undefined,
   };
   const structured = Boolean(o.output && /^(json|yaml)$/i.test(o.output));
   const named = selected.some((s) => s.named);
@@ -59,6 +66,105 @@ export async function runGet(o: GetOptions, ctx: CliContext): Promise<void> {
   else if (!named) ctx.err(noResourcesMessage(ctx, o.allNamespaces ?? false, selected.map((s) => s.kind)));
   const realErrors = o.ignoreNotFound ? [] : errors;
   if (realErrors.length > 0) throw realErrors.length === 1 ? realErrors[0]! : new MultiError(realErrors);
+}
+
+/** status.phase=Running, metadata.name!=x: select.ts's field selectors, for watch events. */
+function fieldMatcher(expr: string | undefined): (o: KubeObject) => boolean {
+  if (!expr) return () => true;
+  const terms = expr
+    .split(',')
+    .filter(Boolean)
+    .map((t) => {
+      const m = /^([A-Za-z0-9_.]+)\s*(==|!=|=)\s*(.*)$/.exec(t.trim());
+      return m ? { path: m[1]!.split('.'), neg: m[2] === '!=', value: m[3]! } : undefined;
+    });
+  return (o) =>
+    terms.every((t) => {
+      if (!t) return false;
+      let v: unknown = o;
+      for (const p of t.path) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[p] : undefined;
+      const s = v === undefined || v === null ? '' : String(v);
+      return t.neg ? s !== t.value : s === t.value;
+    });
+}
+
+/**
+ * kubectl get -w / --watch-only: the listing (one table), then one line per change to the listed kind — a row
+ * laid out on its own, without headers (deleted objects as their last state) — from the revision the listing was
+ * read at, until Ctrl-C, the signal, or --watch-timeout.
+ */
+async function runGetWatch(o: GetOptions, ctx: CliContext): Promise<void> {
+  const store = await ctx.store();
+  let from = 0;
+  let listing: Awaited<ReturnType<typeof selectObjects>>;
+  // the revision the listing reflects: retry while writes slip in between (then accept a duplicate line)
+  for (let attempt = 0; ; attempt++) {
+    from = await store.revision();
+    listing = await selectObjects(ctx, o.args, o, 'get');
+    if ((await store.revision()) === from || attempt >= 4) break;
+  }
+  const { selected, errors } = listing;
+  if (errors.length > 0) throw errors[0];
+  if (new Set(selected.map((s) => s.kind)).size > 1)
+    throw new KctlError('Invalid', 'watch is only supported on individual resources and resource collections - more than 1 resource was found');
+  const kind = selected[0]!.kind;
+  const names = selected[0]!.named ? new Set(selected[0]!.objects.map((x) => x.metadata.name)) : undefined;
+  const table = !o.output || /^wide$/i.test(o.output);
+  const printOpts = {
+    output: o.output,
+    noHeaders: o.noHeaders,
+    showLabels: o.showLabels,
+    labelColumns: o.labelColumns,
+    allNamespaces: o.allNamespaces,
+    sortBy: o.sortBy,
+    withKind: selected.length > 1 ? true : undefined,
+  };
+  let headerPrinted = o.noHeaders;
+  const print = async (objs: KubeObject[]): Promise<void> => {
+    if (objs.length === 0) return;
+    if (table) {
+      await printObjects(ctx, objs, { ...printOpts, noHeaders: headerPrinted });
+      headerPrinted = true;
+    } else for (const x of objs) await printObjects(ctx, x, printOpts);
+  };
+  if (!o.watchOnly) await print(selected[0]!.objects);
+
+  const { matches, parseSelector } = await import('../../api/labels.js');
+  const sel = o.selector ? parseSelector(o.selector) : undefined;
+  const fieldOk = fieldMatcher(o.fieldSelector);
+  const namespace = kind.namespaced && !o.allNamespaces && !o.filename?.length ? ctx.namespace() : undefined;
+  const ac = new AbortController();
+  const timer = o.watchTimeoutMs !== undefined ? ctx.clock.setTimer(Math.max(0, o.watchTimeoutMs), () => ac.abort()) : undefined;
+  const onAbort = (): void => ac.abort();
+  if (o.signal?.aborted) ac.abort();
+  o.signal?.addEventListener('abort', onAbort, { once: true });
+  const { isTooOld } = await import('../../store/store.js');
+  try {
+    while (!ac.signal.aborted) {
+      try {
+        for await (const ev of store.watch({ resource: kind.plural, namespace, fromRevision: from, signal: ac.signal })) {
+          if (ac.signal.aborted) break;
+          from = ev.revision;
+          const x = ev.object;
+          if (names && !names.has(x.metadata.name)) continue;
+          if (sel && !matches(sel, x.metadata.labels)) continue;
+          if (!fieldOk(x)) continue;
+          await print([x]);
+        }
+        break;
+      } catch (e) {
+        if (ac.signal.aborted || !isTooOld(e)) throw e;
+        // fell behind the store's history: go on from now
+        from = await store.revision();
+      }
+    }
+  } catch (e) {
+    if (!ac.signal.aborted) throw e;
+  } finally {
+    timer?.cancel();
+    o.signal?.removeEventListener('abort', onAbort);
+    ac.abort();
+  }
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -79,5 +185,6 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--ignore-not-found', 'If the requested object does not exist the command will return exit code 0.')
     .option('-w, --watch', 'After listing/getting the requested object, watch for changes.')
     .option('--watch-only', 'Watch for changes to the requested object(s), without listing/getting first.')
+    .addOption(new Option('--watch-timeout <duration>', 'kctl: end -w/--watch-only after this long (exit 0)').hideHelp())
     .action(async (args: string[], f: Record<string, unknown>) => runGet(toGetOptions(args, f), ctx));
 }

@@ -314,9 +314,21 @@ export function register(program: Command, ctx: CliContext): void {
     .option('-p, --previous', 'If true, print the logs for the previous instance of the container in a pod if it exists.')
     .option('-l, --selector <selector>', "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.")
     .option('--all-containers', 'Get all containers\' logs in the pod(s).')
-    .option('--prefix [bool]', 'Prefix each log line with the log source (pod name and container name); on by default with -l')
+    .option('--prefix [bool]', 'Prefix each log line with the log source (pod name and container name); on by default with -l (--prefix=false turns it off)')
     .option('--max-log-requests <n>', 'Specify maximum number of concurrent logs to follow when using by a selector. Defaults to 5.')
     .option('--ignore-errors', 'If watching / following pod logs, allow for any errors that occur to be non-fatal')
     .option('--pod-running-timeout <duration>', 'The length of time (like 5s, 2m, or 3h, higher than zero) to wait until at least one pod is running', '20s')
-    .action(async (args: string[], f: Record<string, unknown>) => runLogs(toLogsOptions(args, f), ctx));
+    .action(async (args: string[], f: Record<string, unknown>) => {
+      const pf = f.prefix;
+      if (typeof pf === 'string' && pf !== 'true' && pf !== 'false') {
+        // `--prefix` is a boolean that also takes `--prefix=false`; commander read the word after a bare
+        // `--prefix` as its value: give it back to the positional args, where the user put it
+        const raw = (program as Command & { rawArgs: string[] }).rawArgs;
+        const at = raw.indexOf('--prefix');
+        const before = args.filter((a) => raw.indexOf(a) < at).length;
+        args = [...args.slice(0, before), pf, ...args.slice(before)];
+        f = { ...f, prefix: true };
+      }
+      await runLogs(toLogsOptions(args, f), ctx);
+    });
 }

@@ -56,7 +56,7 @@ const notMet = (kind: KindInfo, name: string): KctlError => new KctlError('Inval
 
 export async function runWait(o: WaitOptions, ctx: CliContext): Promise<void> {
   const flags = { filename: o.filename, recursive: o.recursive, selector: o.selector, fieldSelector: o.fieldSelector, all: o.all, allNamespaces: o.allNamespaces };
-  const select = () => resolveTargets(ctx, o.args, flags, 'wait', { requireSelection: true, missing: 'resource(s) were provided, but no name was specified' });
+  const select = () => resolveTargets(ctx, o.args, flags, 'wait', { requireSelection: true, missing: 'You must provide one or more resources by argument or filename.' });
   const { watchUntil } = await import('../rollout/watch-until.js');
   const { waitConditionMet } = await import('../rollout/conditions.js');
   const store = await ctx.store();

@@ -16,7 +16,7 @@ import { DEPLOYMENT_REVISION, POD_TEMPLATE_HASH } from '../../api/meta.js';
 import type { Clock } from '../../util/clock.js';
 import { isAlreadyExists, isNotFound } from '../../util/errors.js';
 import { deepEqual } from '../../store/object-semantics.js';
-import { objectKey, parseObjectKey, type Store, type WatchEvent } from '../../store/store.js';
+import { isForbidden, objectKey, parseObjectKey, type Store, type WatchEvent } from '../../store/store.js';
 import { DONE, NOP_LOGGER, type Logger, type Reconciler, type Result } from '../reconciler.js';
 import type { EventSink } from '../events.js';
 import { claimAction, getControllerOf, newControllerRef, withControllerRef, withoutOwner } from '../replicaset/controller-ref.js';
@@ -158,9 +158,11 @@ export class DeploymentController implements Reconciler {
       return DONE;
     }
     if (deepEqual(d.spec?.selector ?? null, {})) {
-      await this.events?.event(d, 'Warning', 'SelectingAll', 'This deployment is selecting all pods. A non-empty selector is required.');
-      if ((d.status?.observedGeneration ?? 0) < (d.metadata.generation ?? 0))
+      // (upstream repeats the event every sync; kctl once per generation, so a quiet pass writes nothing)
+      if ((d.status?.observedGeneration ?? 0) < (d.metadata.generation ?? 0)) {
+        await this.events?.event(d, 'Warning', 'SelectingAll', 'This deployment is selecting all pods. A non-empty selector is required.');
         await this.store.updateStatus<DeploymentObj>({ ...d, status: { ...(d.status ?? {}), observedGeneration: d.metadata.generation } });
+      }
       return DONE;
     }
     let selector: Selector;
@@ -357,6 +359,8 @@ export class DeploymentController implements Reconciler {
           this.log.info(`deployment ${nsOf(d)}/${d.metadata.name}: hash collision on ${newRS.metadata.name}, collisionCount ${status.collisionCount}`);
           throw e;
         }
+      } else if (isForbidden(e)) {
+        throw e; // the namespace is being deleted: every create fails, nothing to report
       } else {
         const msg = `Failed to create new replica set "${newRS.metadata.name}": ${errMessage(e)}`;
         if (hasProgressDeadline(d)) {

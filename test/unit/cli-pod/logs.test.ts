@@ -1,6 +1,6 @@
 // kctl logs in process: MemoryStore + FakeRuntime, pods written as the kubelet writes them.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { IMAGE, NODE, createPod, kctl, runPod, setStatus, setup, type Env } from './harness.js';
+import { IMAGE, createPod, kctl, runPod, setStatus, setup, type Env } from './harness.js';
 import { toLogsOptions } from '../../../src/cli/commands/logs.js';
 import type { StoredPod } from '../../../src/cli/pod-target.js';
 
@@ -91,6 +91,10 @@ describe('kctl logs POD', () => {
       stderr: '',
     });
     expect((await kctl(env, ['logs', 'web', '--all-containers'])).stdout).toBe('w1\ns1\n');
+    // a bare --prefix before the pod name does not swallow it
+    expect((await kctl(env, ['logs', '--prefix', 'web', '--all-containers'])).stdout).toBe('[pod/web/web] w1\n[pod/web/side] s1\n');
+    expect((await kctl(env, ['logs', '--prefix', 'web', 'side'])).stdout).toBe('[pod/web/side] s1\n');
+    expect((await kctl(env, ['logs', 'web', '--prefix', 'side'])).stdout).toBe('[pod/web/side] s1\n');
   });
 
   it('says `container x is not valid for pod p` for an unknown -c', async () => {
@@ -286,6 +290,3 @@ describe('toLogsOptions', () => {
     expect(toLogsOptions(['web'], {})).toMatchObject({ tail: -1, prefix: false });
   });
 });
-
-// keep NODE referenced: pods are scheduled to it by runPod/createPod
-void NODE;

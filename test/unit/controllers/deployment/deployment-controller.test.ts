@@ -105,6 +105,7 @@ describe('DeploymentController: a new Deployment', () => {
     expect(await h.sets()).toEqual([]);
     expect(await h.eventMessages('SelectingAll')).toEqual(['This deployment is selecting all pods. A non-empty selector is required.']);
     expect((await h.deploy()).status).toEqual({ observedGeneration: 1 });
+    expect(await h.writes(() => h.dc.reconcile(KEY))).toBe(0);
   });
 });
 
@@ -232,6 +233,43 @@ describe('DeploymentController: RollingUpdate', () => {
     expect(v2.metadata.annotations!['deployment.kubernetes.io/revision']).toBe('4');
     expect(v2.metadata.annotations!['deployment.kubernetes.io/revision-history']).toBe('2');
     expect(await h.sets()).toHaveLength(2);
+  });
+
+  it('undo of a broken rollout: the unhealthy new pods are scaled away at once, then the old set grows back', async () => {
+    const h = setup();
+    await create(h, { replicas: 10, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 3, maxUnavailable: 2 } } });
+    await h.settle({ kubelet: {} });
+    const broken = (p: { spec?: { containers?: { image?: string }[] } }) => imageOf(p) !== 'nginx:broken';
+    await setImage(h, 'nginx:broken');
+    await h.settle({ kubelet: { ready: broken } });
+    let revs = await byRevision(h);
+    expect([revs['1']!.replicas, revs['2']!.replicas]).toEqual([8, 5]);
+
+    await setImage(h, 'nginx:1.25');
+    await h.dc.reconcile(KEY);
+    revs = await byRevision(h);
+    expect(revs['3']).toMatchObject({ image: 'nginx:1.25', replicas: 8 });
+    expect(revs['2']).toMatchObject({ image: 'nginx:broken', replicas: 0 }); // cleanupUnhealthyReplicas
+    await h.settle({ kubelet: { ready: broken } });
+    revs = await byRevision(h);
+    expect(revs['3']!.replicas).toBe(10);
+    expect(active(await h.pods()).filter(isReady)).toHaveLength(10);
+    expect(cond(await h.deploy(), 'Progressing')!.reason).toBe('NewReplicaSetAvailable');
+  });
+
+  it('reports a failed ReplicaSet create as Progressing False ReplicaSetCreateError', async () => {
+    const h = setup();
+    const orig = h.store.create.bind(h.store);
+    h.store.create = (async (o: { kind: string }) => {
+      if (o.kind === 'ReplicaSet') throw new Error('disk full');
+      return orig(o as never);
+    }) as typeof h.store.create;
+    await create(h, { replicas: 1 });
+    await expect(h.dc.reconcile(KEY)).rejects.toThrow('disk full');
+    const d = await h.deploy();
+    const name = `web-${computeHash(d.spec!.template)}`;
+    expect(cond(d, 'Progressing')).toMatchObject({ status: 'False', reason: 'ReplicaSetCreateError', message: `Failed to create new replica set "${name}": disk full` });
+    expect(await h.eventMessages('ReplicaSetCreateError')).toEqual([`Failed to create new replica set "${name}": disk full`]);
   });
 
   it('copies kubernetes.io/change-cause to the new ReplicaSet only', async () => {

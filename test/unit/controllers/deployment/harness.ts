@@ -8,7 +8,8 @@ import { ReplicaSetController } from '../../../../src/controllers/replicaset/rep
 import { DeploymentController } from '../../../../src/controllers/deployment/deployment-controller.js';
 import { GarbageCollector } from '../../../../src/controllers/gc/garbage-collector.js';
 import type { DeploymentObj, PodObj, ReplicaSetObj } from '../../../../src/controllers/deployment/types.js';
-import { objectKey } from '../../../../src/store/store.js';
+import { objectKey, parseObjectKey, refOf, type Store, type WatchEvent } from '../../../../src/store/store.js';
+import { DONE, type Reconciler, type Result } from '../../../../src/controllers/reconciler.js';
 
 export type { DeploymentObj, PodObj, ReplicaSetObj };
 
@@ -155,3 +156,36 @@ export type Harness = ReturnType<typeof setup>;
 export const isReady = (p: PodObj): boolean => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 export const active = (ps: PodObj[]): PodObj[] => ps.filter((p) => !p.metadata.deletionTimestamp);
 export const imageOf = (p: { spec?: { containers?: { image?: string }[] } } | undefined): string | undefined => p?.spec?.containers?.[0]?.image;
+
+/** Binds (unless a scheduler does), runs and readies every pod; finishes terminating ones. */
+export class KubeletStandIn implements Reconciler {
+  readonly name = 'kubelet';
+  readonly watches = ['pods'];
+  constructor(
+    private readonly store: Store,
+    private readonly bind = true,
+  ) {}
+  keysFor(ev: WatchEvent<KubeObject>): string[] {
+    return ev.type === 'DELETED' ? [] : [objectKey(refOf(ev.object))];
+  }
+  async resyncKeys(): Promise<string[]> {
+    return [];
+  }
+  async reconcile(key: string): Promise<Result> {
+    const ref = parseObjectKey(key);
+    let p = await this.store.tryGet<PodObj>(ref);
+    if (!p) return DONE;
+    if (p.metadata.deletionTimestamp) {
+      await this.store.delete(ref, { gracePeriodSeconds: 0 });
+      return DONE;
+    }
+    if (!p.spec?.nodeName) {
+      if (!this.bind) return DONE;
+      p = await this.store.update<PodObj>({ ...p, spec: { ...p.spec!, nodeName: NODE } });
+    }
+    if (p.status?.phase !== 'Running')
+      await this.store.updateStatus<PodObj>({ ...p, status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: T0 }] } });
+    return DONE;
+  }
+}
+

@@ -1,42 +1,13 @@
 // The three workload controllers under the real ControllerRunner (watch → keysFor → queue → reconcile), with a
 // kubelet stand-in: nothing calls reconcile by hand, so this checks that store events reach the right keys.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { KubeObject } from '../../../../src/api/types.js';
 import { MemoryStore } from '../../../../src/store/memory-store.js';
 import { FakeClock } from '../../../../src/util/clock.js';
-import { objectKey, parseObjectKey, refOf, type WatchEvent } from '../../../../src/store/store.js';
 import { ControllerRunner } from '../../../../src/controllers/controller-runner.js';
-import { DONE, type Reconciler, type Result } from '../../../../src/controllers/reconciler.js';
 import { ReplicaSetController } from '../../../../src/controllers/replicaset/replicaset-controller.js';
 import { DeploymentController } from '../../../../src/controllers/deployment/deployment-controller.js';
 import { GarbageCollector } from '../../../../src/controllers/gc/garbage-collector.js';
-import { deployment, imageOf, NODE, T0, type DeploymentObj, type PodObj, type ReplicaSetObj } from './harness.js';
-
-/** Binds, runs and readies every pod; finishes terminating ones. */
-class KubeletStandIn implements Reconciler {
-  readonly name = 'kubelet';
-  readonly watches = ['pods'];
-  constructor(private readonly store: MemoryStore) {}
-  keysFor(ev: WatchEvent<KubeObject>): string[] {
-    return ev.type === 'DELETED' ? [] : [objectKey(refOf(ev.object))];
-  }
-  async resyncKeys(): Promise<string[]> {
-    return [];
-  }
-  async reconcile(key: string): Promise<Result> {
-    const ref = parseObjectKey(key);
-    let p = await this.store.tryGet<PodObj>(ref);
-    if (!p) return DONE;
-    if (p.metadata.deletionTimestamp) {
-      await this.store.delete(ref, { gracePeriodSeconds: 0 });
-      return DONE;
-    }
-    if (!p.spec?.nodeName) p = await this.store.update<PodObj>({ ...p, spec: { ...p.spec!, nodeName: NODE } });
-    if (p.status?.phase !== 'Running')
-      await this.store.updateStatus<PodObj>({ ...p, status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: T0 }] } });
-    return DONE;
-  }
-}
+import { KubeletStandIn, deployment, imageOf, T0, type DeploymentObj, type PodObj, type ReplicaSetObj } from './harness.js';
 
 const runners: ControllerRunner[] = [];
 afterEach(async () => {

@@ -14,4 +14,8 @@ process.exitCode = await main(process.argv.slice(2), {
     return process.stdin;
   },
   env: process.env,
+  onInterrupt(fn) {
+    process.once('SIGINT', fn);
+    return () => process.off('SIGINT', fn);
+  },
 });

@@ -9,6 +9,8 @@ export interface CliIO {
   err: Writable & { isTTY?: boolean };
   in?: Readable;
   env: Record<string, string | undefined>;
+  /** subscribes to Ctrl-C; bin/kctl.js wires process SIGINT, tests can leave it out */
+  onInterrupt?(fn: () => void): () => void;
   /** working directory for relative -f paths (default process.cwd()) */
   cwd?: string;
 }
@@ -40,6 +42,8 @@ export interface CliContext {
   namespace(): string;
   /** whether -n was given explicitly */
   namespaceExplicit(): boolean;
+  /** runs fn on Ctrl-C (SIGINT) instead of dying at once; returns the unsubscribe. Long-running verbs use it. */
+  onInterrupt(fn: () => void): () => void;
   out(s: string): void;
   err(s: string): void;
   warn(s: string): void;

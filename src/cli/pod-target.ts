@@ -287,19 +287,11 @@ export function containerStatusOf(pod: Pod, name: string) {
 // ---------------------------------------------------------------------------------------------------
 // Interrupts (Ctrl-C) for long-running verbs
 
-/**
- * Optional hook on the CLI context: registers a handler for SIGINT and returns its unsubscribe.
- * TODO(lead): add `onInterrupt?(fn: () => void): () => void` to CliContext, wired in cli/main.ts to
- * process.once('SIGINT'); until then a Ctrl-C ends the process the default way (no clean-up needed here).
- */
-export type InterruptHook = (fn: () => void) => () => void;
-
 /** A signal that aborts when `outer` aborts or on Ctrl-C (through ctx.onInterrupt when present). */
 export function interruptSignal(ctx: CliContext, outer?: AbortSignal): { signal: AbortSignal; dispose(): void } {
   const ac = new AbortController();
   const abort = (): void => ac.abort();
-  const hook = (ctx as CliContext & { onInterrupt?: InterruptHook }).onInterrupt;
-  const unhook = hook?.(abort);
+  const unhook = ctx.onInterrupt(abort);
   if (outer) {
     if (outer.aborted) abort();
     else outer.addEventListener('abort', abort, { once: true });
@@ -307,7 +299,7 @@ export function interruptSignal(ctx: CliContext, outer?: AbortSignal): { signal:
   return {
     signal: ac.signal,
     dispose: () => {
-      unhook?.();
+      unhook();
       outer?.removeEventListener('abort', abort);
     },
   };

@@ -31,7 +31,7 @@ describe.runIf(haveDocker)('pod commands on the real engine (built kctl)', () =>
   const home = mkdtempSync(join(tmpdir(), 'kctl-podcmd-'));
   const env = { ...process.env, KCTL_HOME: home, KCTL_NO_CONTROLLER: '1', KCTL_TEST_RUN: RUN, NO_COLOR: '1' };
   let store: FileStore;
-  let entry = KCTL;
+  const entry = KCTL;
 
   const kctl = (args: string[], input = ''): Run => {
     const r = spawnSync(process.execPath, [entry, ...args], { input, env, encoding: 'utf8', timeout: 60_000 });
@@ -101,15 +101,6 @@ describe.runIf(haveDocker)('pod commands on the real engine (built kctl)', () =>
   const LOGGER: Container = { name: 'logger', image: TEST_IMAGE, command: ['sh', '-c', 'for i in 1 2 3 4 5; do echo line $i; done; exec sleep 3600'] };
 
   beforeAll(async () => {
-    // TODO(lead): drop this launcher once logs/exec/port-forward/top are in main.ts's COMMANDS; bin/kctl.js is
-    // used as soon as they are. It runs the same dist modules through createProgram and the same error edge.
-    const probe = spawnSync(process.execPath, ['--input-type=module', '-e', `import('${join(REPO, 'dist/cli/main.js')}').then((m) => console.log(m.VERBS.includes('logs')))`], {
-      encoding: 'utf8',
-    });
-    if (probe.stdout.trim() !== 'true') {
-      entry = join(home, 'kctl-launcher.mjs');
-      writeFileSync(entry, LAUNCHER.replaceAll('@DIST@', join(REPO, 'dist')));
-    }
     store = await FileStore.open(home);
     await store.create({ apiVersion: 'v1', kind: 'Node', metadata: { name: NODE } });
     const node = await store.get<KubeObject & { status?: unknown }>({ resource: 'nodes', name: NODE });
@@ -231,29 +222,3 @@ describe.runIf(haveDocker)('pod commands on the real engine (built kctl)', () =>
     expect(node.stdout).toMatch(new RegExp(`^NAME +CPU\\(cores\\) +CPU\\(%\\) +MEMORY\\(bytes\\) +MEMORY\\(%\\) +\\n${NODE} +\\d+m +\\d+% +\\d+Mi +\\d+% +\\n$`));
   });
 });
-
-/** Runs one pod verb from dist like bin/kctl.js → main() would (see the TODO above). */
-const LAUNCHER = `
-const { createProgram } = await import('@DIST@/cli/main.js');
-const { formatError, exitCodeOf } = await import('@DIST@/cli/errors.js');
-const { UsageError } = await import('@DIST@/util/errors.js');
-const argv = process.argv.slice(2);
-const verb = argv.find((a, i) => !a.startsWith('-') && !['-n', '--namespace'].includes(argv[i - 1] ?? ''));
-const io = { out: process.stdout, err: process.stderr, in: process.stdin, env: process.env };
-try {
-  const { program, ctx } = await createProgram(io, {}, verb);
-  (await import('@DIST@/cli/commands/' + verb + '.js')).register(program, ctx);
-  for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => ctx.out(s), writeErr: (s) => ctx.err(s), outputError: () => {} });
-  await program.parseAsync(argv, { from: 'user' });
-  process.exitCode = 0;
-} catch (e) {
-  if (e?.code === 'commander.helpDisplayed' || e?.code === 'commander.help') process.exitCode = 0;
-  else if (typeof e?.code === 'string' && e.code.startsWith('commander.')) {
-    process.stderr.write(formatError(new UsageError(e.message.replace(/^error: /, ''))));
-    process.exitCode = 1;
-  } else {
-    process.stderr.write(formatError(e));
-    process.exitCode = exitCodeOf(e);
-  }
-}
-`;

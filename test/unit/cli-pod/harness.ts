@@ -2,15 +2,12 @@
 // in-memory streams, and pods written the way the kubelet writes them (status, containerID docker://ID, the
 // kctl.io/ports annotation).
 import { Readable, Writable } from 'node:stream';
-import { CommanderError } from 'commander';
 import type { Container, KubeObject, Pod } from '../../../src/api/types.js';
-import { createProgram, main, VERBS } from '../../../src/cli/main.js';
+import { createProgram, main } from '../../../src/cli/main.js';
 import type { CliContext, CliIO } from '../../../src/cli/context.js';
-import { exitCodeOf, formatError } from '../../../src/cli/errors.js';
 import { FakeRuntime } from '../../../src/runtime/fake/fake-runtime.js';
 import { MemoryStore } from '../../../src/store/memory-store.js';
 import { FakeClock } from '../../../src/util/clock.js';
-import { UsageError } from '../../../src/util/errors.js';
 import type { StoredPod } from '../../../src/cli/pod-target.js';
 
 export const IMAGE = 'kctl-test/busybox:1';
@@ -43,13 +40,6 @@ export interface Result {
   stderr: string;
 }
 
-const LOADERS: Record<string, () => Promise<{ register(p: import('commander').Command, c: CliContext): void }>> = {
-  logs: () => import('../../../src/cli/commands/logs.js'),
-  exec: () => import('../../../src/cli/commands/exec.js'),
-  'port-forward': () => import('../../../src/cli/commands/port-forward.js'),
-  top: () => import('../../../src/cli/commands/top.js'),
-};
-
 export function makeIO(stdin?: string | Readable): { io: CliIO; out: Sink; err: Sink } {
   const out = new Sink();
   const err = new Sink();
@@ -58,36 +48,10 @@ export function makeIO(stdin?: string | Readable): { io: CliIO; out: Sink; err: 
   return { io, out, err };
 }
 
-/**
- * Runs `kctl ARGV` in process through main(). Until the lead adds these verbs to main.ts's COMMANDS table, the
- * verb's module is registered on createProgram's program and errors go through the same formatError/exitCodeOf.
- */
+/** Runs `kctl ARGV` in process through main(), over the env's MemoryStore and FakeRuntime. */
 export async function kctl(env: Env, argv: string[], opts: { stdin?: string | Readable } = {}): Promise<Result> {
   const { io, out, err } = makeIO(opts.stdin);
-  const deps = { store: env.store, runtime: env.runtime, clock: env.clock };
-  const verb = argv.find((a, i) => !a.startsWith('-') && !['-n', '--namespace', '-v', '--v'].includes(argv[i - 1] ?? ''))!;
-  let code: number;
-  if (VERBS.includes(verb)) code = await main(argv, io, deps);
-  else {
-    try {
-      const { program, ctx } = await createProgram(io, deps, verb);
-      (await LOADERS[verb]!()).register(program, ctx);
-      for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: (s) => ctx.out(s), writeErr: (s) => ctx.err(s), outputError: () => {} });
-      await program.parseAsync(argv, { from: 'user' });
-      code = 0;
-    } catch (e) {
-      if (e instanceof CommanderError) {
-        if (e.code === 'commander.helpDisplayed' || e.code === 'commander.help') code = 0;
-        else {
-          io.err.write(formatError(new UsageError(e.message.replace(/^error: /, ''))));
-          code = 1;
-        }
-      } else {
-        io.err.write(formatError(e));
-        code = exitCodeOf(e);
-      }
-    }
-  }
+  const code = await main(argv, io, { store: env.store, runtime: env.runtime, clock: env.clock });
   return { code, stdout: out.text, stderr: err.text };
 }
 

@@ -18,6 +18,9 @@ import type { ClusterConfig } from './config.js';
 import { DeploymentController } from '../controllers/deployment/deployment-controller.js';
 import { ReplicaSetController } from '../controllers/replicaset/replicaset-controller.js';
 import { GarbageCollector } from '../controllers/gc/garbage-collector.js';
+import { EndpointsController } from '../controllers/endpoints/endpoints-controller.js';
+import { ServiceAllocator } from '../controllers/service/service-allocator.js';
+import { ServiceProxy } from '../proxy/proxier.js';
 
 /** What the kubelet is built from (src/kubelet/kubelet.ts: `new Kubelet(deps)`). */
 export interface KubeletDeps {
@@ -47,6 +50,18 @@ export const WORKLOAD_CONTROLLERS: ((deps: ControllerDeps) => Reconciler)[] = [
   (d) => new ReplicaSetController({ store: d.store, clock: d.clock, events: d.recorder('replicaset-controller'), log: d.log }),
   (d) => new GarbageCollector({ store: d.store, log: d.log }),
 ];
+
+/**
+ * Services: ClusterIP/nodePort allocation, Endpoints + EndpointSlices, and the proxy listening on the nodePorts
+ * (config.proxyBindAddress). The proxy has a stop() the cluster calls (it closes its listeners).
+ */
+export const SERVICE_CONTROLLERS: ((deps: ControllerDeps) => Reconciler)[] = [
+  (d) => new ServiceAllocator({ store: d.store, clock: d.clock, events: d.recorder('service-controller'), log: d.log, bindAddress: d.config.proxyBindAddress }),
+  (d) => new EndpointsController({ store: d.store, clock: d.clock, log: d.log }),
+  (d) => new ServiceProxy({ store: d.store, clock: d.clock, events: d.recorder('kube-proxy'), log: d.log, bindAddress: d.config.proxyBindAddress }),
+];
+
+export const DEFAULT_CONTROLLERS: ((deps: ControllerDeps) => Reconciler)[] = [...WORKLOAD_CONTROLLERS, ...SERVICE_CONTROLLERS];
 
 export interface ClusterOptions {
   config: ClusterConfig;
@@ -129,6 +144,8 @@ export class Cluster {
   private _kubelet: Reconciler | undefined;
   private _scheduler: Scheduler | undefined;
   private _node: NodeController | undefined;
+  /** the further control loops (opts.controllers); those with a stop() are stopped with the cluster */
+  private readonly controllers: Reconciler[] = [];
   private abort: AbortController | undefined;
   private eventsLoop: Promise<void> | undefined;
   private stopping: Promise<void> | undefined;
@@ -203,7 +220,11 @@ export class Cluster {
       this._kubelet = await makeKubelet({ store, runtime, clock, events: recorder('kubelet', config.nodeName), nodeName: config.nodeName, config, log });
       reconcilers.push(this._kubelet);
     }
-    for (const make of this.opts.controllers ?? WORKLOAD_CONTROLLERS) reconcilers.push(make({ store, clock, recorder: (c) => recorder(c), config, log }));
+    for (const make of this.opts.controllers ?? DEFAULT_CONTROLLERS) {
+      const r = make({ store, clock, recorder: (c) => recorder(c), config, log });
+      reconcilers.push(r);
+      this.controllers.push(r);
+    }
 
     this._runner = new ControllerRunner({
       resyncPeriodMs: config.resyncPeriodMs,
@@ -235,6 +256,7 @@ export class Cluster {
     this.stopping ??= (async () => {
       this.abort?.abort();
       await this._runner?.stop();
+      await Promise.all(this.controllers.map((r) => (r as Reconciler & { stop?(): unknown }).stop?.()));
       await this.eventsLoop;
       (this._kubelet as (Reconciler & KubeletExtras) | undefined)?.stop?.();
       if (this.ownStore) await this._store?.close();

@@ -89,9 +89,9 @@ function fieldMatcher(expr: string | undefined): (o: KubeObject) => boolean {
 }
 
 /**
- * kubectl get -w / --watch-only: the listing (one table), then one line per change to the listed kind — a row
- * laid out on its own, without headers (deleted objects as their last state) — from the revision the listing was
- * read at, until Ctrl-C, the signal, or --watch-timeout.
+ * kubectl get -w / --watch-only: the listing (one table), then one row per change to the listed kind, without
+ * headers, in the column widths seen so far (deleted objects as their last state), from the revision the listing
+ * was read at, until Ctrl-C, the signal, or --watch-timeout.
  */
 async function runGetWatch(o: GetOptions, ctx: CliContext): Promise<void> {
   const store = await ctx.store();
@@ -119,15 +119,16 @@ async function runGetWatch(o: GetOptions, ctx: CliContext): Promise<void> {
     sortBy: o.sortBy,
     withKind: selected.length > 1 ? true : undefined,
   };
-  let headerPrinted = o.noHeaders;
+  const { WatchTable } = await import('../rollout/watch-table.js');
+  const rows = new WatchTable(kind, { ...printOpts, wide: Boolean(o.output && /^wide$/i.test(o.output)) });
   const print = async (objs: KubeObject[]): Promise<void> => {
-    if (objs.length === 0) return;
-    if (table) {
-      await printObjects(ctx, objs, { ...printOpts, noHeaders: headerPrinted });
-      headerPrinted = true;
-    } else for (const x of objs) await printObjects(ctx, x, printOpts);
+    if (table) ctx.out(rows.print(objs, ctx.clock.now()));
+    else for (const x of objs) await printObjects(ctx, x, printOpts);
   };
-  if (!o.watchOnly) await print(selected[0]!.objects);
+  let initial = selected[0]!.objects;
+  if (o.sortBy && initial.length > 0) initial = (await (await import('../../printers/output.js')).rowSorter(o.sortBy))(initial);
+  if (!o.watchOnly) await print(initial);
+  if (o.watchTimeoutMs !== undefined && o.watchTimeoutMs <= 0) return;
 
   const { matches, parseSelector } = await import('../../api/labels.js');
   const sel = o.selector ? parseSelector(o.selector) : undefined;
@@ -138,6 +139,8 @@ async function runGetWatch(o: GetOptions, ctx: CliContext): Promise<void> {
   const onAbort = (): void => ac.abort();
   if (o.signal?.aborted) ac.abort();
   o.signal?.addEventListener('abort', onAbort, { once: true });
+  // Ctrl-C ends the watch like the timeout: what was printed stands, exit 0
+  const unhook = ctx.onInterrupt(onAbort);
   const { isTooOld } = await import('../../store/store.js');
   try {
     while (!ac.signal.aborted) {
@@ -162,6 +165,7 @@ async function runGetWatch(o: GetOptions, ctx: CliContext): Promise<void> {
     if (!ac.signal.aborted) throw e;
   } finally {
     timer?.cancel();
+    unhook();
     o.signal?.removeEventListener('abort', onAbort);
     ac.abort();
   }

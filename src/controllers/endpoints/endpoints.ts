@@ -70,9 +70,7 @@ export function podToEndpointAddress(svc: ServiceObj, pod: PodObj): EndpointAddr
 
 /** The EndpointPort of a Service port resolved to `port` (upstream endpointPortFromServicePort). */
 export function endpointPort(svcPort: ServicePort, port: number): EndpointPort {
-  const p: EndpointPort = {};
-  if (svcPort.name) p.name = svcPort.name;
-  p.port = port;
+  const p: EndpointPort = svcPort.name ? { name: svcPort.name, port } : { port };
   p.protocol = svcPort.protocol ?? 'TCP';
   if (svcPort.appProtocol) p.appProtocol = svcPort.appProtocol;
   return p;

@@ -16,7 +16,7 @@ import type { KubeObject } from '../../api/types.js';
 import { FieldPath, invalid } from '../../api/semantic.js';
 import type { FieldError } from '../../util/errors.js';
 import { deepEqual, jsonClone } from '../../store/object-semantics.js';
-import { allocateClusterIP, inRange, parseCidr, SERVICE_CLUSTER_IP_RANGE, type IPRange } from './ip-allocator.js';
+import { allocateClusterIP, inRange, parseCidr, SERVICE_CLUSTER_IP_RANGE, type IPRange, type Random } from './ip-allocator.js';
 import { allocateNodePort, inNodePortRange, NODE_PORT_RANGE } from './port-allocator.js';
 
 export type ServiceObj = Service & KubeObject;
@@ -26,6 +26,8 @@ export const DEFAULT_IP_RANGE: IPRange = parseCidr(SERVICE_CLUSTER_IP_RANGE);
 export interface AllocationOptions {
   /** the ClusterIP range (default 10.96.0.0/12) */
   range?: IPRange;
+  /** where the search for a free value starts (default Math.random; tests inject a fixed source) */
+  random?: Random;
   /** status.loadBalancer.ingress[0].ip of LoadBalancer Services (default 127.0.0.1) */
   ingressIP?: string;
   /**
@@ -102,7 +104,7 @@ export function planServiceAllocation(svc: ServiceObj, others: readonly ServiceO
         if (!spec.clusterIPs?.length) spec.clusterIPs = [wanted];
       } else {
         const used = new Set(rest.map(clusterIPOf).filter((x): x is string => !!x));
-        const ip = allocateClusterIP(range, used, me);
+        const ip = allocateClusterIP(range, used, opts.random);
         if (ip) {
           spec.clusterIP = ip;
           spec.clusterIPs = [ip];
@@ -132,7 +134,7 @@ export function planServiceAllocation(svc: ServiceObj, others: readonly ServiceO
         if ((sp.nodePort ?? 0) !== 0) return;
         // upstream: a port number already given a nodePort for another protocol reuses it
         const twin = ports.find((q, j) => j !== i && q.port === sp.port && (q.nodePort ?? 0) > 0 && (q.protocol ?? 'TCP') !== (sp.protocol ?? 'TCP'));
-        const np = twin?.nodePort ?? allocateNodePort(used, `${me}/${sp.port}/${sp.protocol ?? 'TCP'}`);
+        const np = twin?.nodePort ?? allocateNodePort(used, opts.random);
         if (np === undefined) {
           errors.push({
             path: `spec.ports[${i}].nodePort`,

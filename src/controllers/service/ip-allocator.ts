@@ -7,8 +7,7 @@
 // As upstream, the first addresses of the range form a "static band" that dynamic allocation uses only when the
 // rest is full (so that addresses users choose themselves rarely collide with allocated ones), the network and
 // broadcast addresses are never handed out, and the first host address (10.96.0.1) is left to the `kubernetes`
-// Service. Unlike upstream (random), the dynamic pick starts at a hash of the Service's namespace/name and probes
-// upward: the same Service gets the same address on every controller, and tests can predict it.
+// Service. As upstream, the search starts at a random offset and probes upward (tests inject the random source).
 
 /** The virtual range ClusterIPs come from (Kubernetes' default --service-cluster-ip-range). */
 export const SERVICE_CLUSTER_IP_RANGE = '10.96.0.0/12';
@@ -44,15 +43,8 @@ export function parseCidr(cidr: string): IPRange {
   return { cidr, base, size };
 }
 
-/** FNV-1a (32 bits): where the search for a free address or port starts. */
-export function fnv1a(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h;
-}
+/** A source of numbers in [0, 1) (Math.random; tests inject a fixed one). */
+export type Random = () => number;
 
 /** upstream calculateRangeOffset: min(max(16, size/16), 256) addresses at the start of the range. */
 export function staticBandSize(size: number): number {
@@ -66,17 +58,17 @@ export function inRange(range: IPRange, ip: string): boolean {
 }
 
 /**
- * A free ClusterIP: the dynamic band first (from a hash of `seed` upward, wrapping), then the static band.
+ * A free ClusterIP: the dynamic band first (from a random offset upward, wrapping), then the static band.
  * Undefined when the range is full. `used` holds the addresses other Services have.
  */
-export function allocateClusterIP(range: IPRange, used: ReadonlySet<string>, seed: string): string | undefined {
+export function allocateClusterIP(range: IPRange, used: ReadonlySet<string>, random: Random = Math.random): string | undefined {
   const first = 2; // .0 is the network address, .1 is the `kubernetes` Service's
   const last = range.size - 2; // the broadcast address is not handed out
   const band = Math.min(staticBandSize(range.size), last);
   const scan = (lo: number, hi: number): string | undefined => {
     const n = hi - lo + 1;
     if (n <= 0) return undefined;
-    const start = fnv1a(seed) % n;
+    const start = Math.min(n - 1, Math.floor(random() * n));
     for (let i = 0; i < n; i++) {
       const ip = intToIp(range.base + lo + ((start + i) % n));
       if (!used.has(ip)) return ip;

@@ -2,9 +2,9 @@
 //
 // As upstream: the range is 30000-32767; a "static band" at its start (min(max(16, size/32), 128) ports:
 // 30000-30085) is used by dynamic allocation only when the rest is full, so ports users pick themselves from the
-// low end rarely collide with allocated ones. The dynamic pick starts at a hash of the Service's namespace/name
-// and port index and probes upward (upstream: random), so it is stable and predictable in tests.
-import { fnv1a } from './ip-allocator.js';
+// low end rarely collide with allocated ones. The search starts at a random offset and probes upward, so that two
+// kctl homes on one machine (each with its own controller) rarely pick the same host port.
+import type { Random } from './ip-allocator.js';
 
 export const NODE_PORT_RANGE = { min: 30000, max: 32767 } as const;
 
@@ -16,13 +16,13 @@ export function portStaticBandSize(size: number): number {
 export const inNodePortRange = (port: number): boolean => Number.isInteger(port) && port >= NODE_PORT_RANGE.min && port <= NODE_PORT_RANGE.max;
 
 /** A free nodePort (dynamic band first, then the static band), or undefined when every port is taken. */
-export function allocateNodePort(used: ReadonlySet<number>, seed: string, range: { min: number; max: number } = NODE_PORT_RANGE): number | undefined {
+export function allocateNodePort(used: ReadonlySet<number>, random: Random = Math.random, range: { min: number; max: number } = NODE_PORT_RANGE): number | undefined {
   const size = range.max - range.min + 1;
   const band = Math.min(portStaticBandSize(size), size);
   const scan = (lo: number, hi: number): number | undefined => {
     const n = hi - lo + 1;
     if (n <= 0) return undefined;
-    const start = fnv1a(seed) % n;
+    const start = Math.min(n - 1, Math.floor(random() * n));
     for (let i = 0; i < n; i++) {
       const p = range.min + lo + ((start + i) % n);
       if (!used.has(p)) return p;

@@ -22,6 +22,8 @@ export interface ServiceAllocatorOptions {
   /** where the Service proxy listens (config proxyBindAddress): the LoadBalancer ingress IP */
   bindAddress?: string;
   range?: AllocationOptions['range'];
+  /** tests: a fixed random source */
+  random?: AllocationOptions['random'];
 }
 
 export const FAILED_ALLOCATION = 'FailedAllocation';
@@ -47,7 +49,7 @@ export class ServiceAllocator implements Reconciler {
     this.store = opts.store;
     this.events = opts.events;
     this.log = opts.log ?? NOP_LOGGER;
-    this.opts = { ingressIP: ingressIPFor(opts.bindAddress), ...(opts.range ? { range: opts.range } : {}) };
+    this.opts = { ingressIP: ingressIPFor(opts.bindAddress), ...(opts.range ? { range: opts.range } : {}), ...(opts.random ? { random: opts.random } : {}) };
   }
 
   keysFor(ev: WatchEvent<KubeObject>): string[] {

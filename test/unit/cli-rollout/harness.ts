@@ -20,13 +20,22 @@ export class Sink extends Writable {
   }
 }
 
+/** A FakeClock that counts the timers set on it, so a test can wait until a command armed its timeout. */
+export class CountingClock extends FakeClock {
+  timersSet = 0;
+  override setTimer(ms: number, fn: () => void) {
+    this.timersSet++;
+    return super.setTimer(ms, fn);
+  }
+}
+
 export interface Env {
-  clock: FakeClock;
+  clock: CountingClock;
   store: MemoryStore;
 }
 
 export function setup(): Env {
-  const clock = new FakeClock('2026-01-01T00:00:00Z');
+  const clock = new CountingClock('2026-01-01T00:00:00Z');
   let n = 0;
   const store = new MemoryStore({ clock, uid: () => `uid-${++n}` });
   return { clock, store };
@@ -50,6 +59,8 @@ export interface Running {
   out: Sink;
   err: Sink;
   done: Promise<Result>;
+  /** Ctrl-C: runs what the command subscribed through ctx.onInterrupt */
+  interrupt(): void;
 }
 
 /**
@@ -59,7 +70,16 @@ export interface Running {
 export function start(env: Env, argv: string[]): Running {
   const out = new Sink();
   const err = new Sink();
-  const io: CliIO = { out, err, env: { KCTL_NO_CONTROLLER: '1', NO_COLOR: '1' } };
+  const handlers = new Set<() => void>();
+  const io: CliIO = {
+    out,
+    err,
+    env: { KCTL_NO_CONTROLLER: '1', NO_COLOR: '1' },
+    onInterrupt: (fn) => {
+      handlers.add(fn);
+      return () => handlers.delete(fn);
+    },
+  };
   const deps = { store: env.store, clock: env.clock };
   const verb = argv.find((a) => !a.startsWith('-'))!;
   const run = async (): Promise<number> => {
@@ -81,14 +101,45 @@ export function start(env: Env, argv: string[]): Running {
     }
   };
   const done = run().then((code) => ({ code, stdout: out.text, stderr: err.text }));
-  return { out, err, done };
+  return { out, err, done, interrupt: () => [...handlers].forEach((fn) => fn()) };
 }
 
 export const kctl = (env: Env, argv: string[]): Promise<Result> => start(env, argv).done;
 
-/** Lets pending promise callbacks (store watch wake-ups, command continuations) run. */
+/** Lets pending work (store watch wake-ups, command continuations, first-time module loads) run. */
 export async function settle(rounds = 20): Promise<void> {
-  for (let i = 0; i < rounds; i++) await new Promise<void>((r) => setImmediate(r));
+  for (let i = 0; i < rounds; i++) await new Promise<void>((r) => setTimeout(r, 1));
+}
+
+/** Waits (real time, up to 5 s) until `n` timers were set on the clock in all (a command armed its timeout). */
+export async function timersSet(env: Env, n: number): Promise<void> {
+  for (let i = 0; i < 500 && env.clock.timersSet < n; i++) await new Promise<void>((r) => setTimeout(r, 10));
+  await settle(5);
+}
+
+/** Waits (real time, up to 5 s) until the running command's stdout is `text`. */
+export async function outputIs(run: Running, text: string): Promise<string> {
+  for (let i = 0; i < 500 && run.out.text !== text; i++) await new Promise<void>((r) => setTimeout(r, 10));
+  return run.out.text;
+}
+
+/** Loads every module the verbs import lazily, so that settle() measures command work, not module loading. */
+export async function warmUp(): Promise<void> {
+  const env = setup();
+  for (const argv of [['get', 'pods', '-w', '--watch-timeout=0s'], ['get', 'pods'], ['rollout', 'status', 'deploy/x'], ['wait', '--for=delete', 'pod/x'], ['scale', 'deploy/x', '--replicas=1'], ['set', 'image', 'deploy/x', 'a=b'], ['apply', '-f', '/nonexistent.yaml', '--wait']])
+    await kctl(env, argv);
+  await Promise.all([
+    import('../../../src/printers/output.js'),
+    import('../../../src/printers/table.js'),
+    import('../../../src/cli/rollout/status.js'),
+    import('../../../src/cli/rollout/ready.js'),
+    import('../../../src/cli/rollout/history.js'),
+    import('../../../src/cli/rollout/rollback.js'),
+    import('../../../src/cli/rollout/conditions.js'),
+    import('../../../src/api/validate.js').then((m) => m.loadValidator('apps.v1.Deployment')),
+    import('../../../src/api/validate.js').then((m) => m.loadValidator('core.v1.Pod')),
+    import('../../../src/api/validate.js').then((m) => m.loadValidator('core.v1.ConfigMap')),
+  ]);
 }
 
 // ---------------------------------------------------------------------------------------------------

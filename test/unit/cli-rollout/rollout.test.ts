@@ -1,6 +1,6 @@
 // kctl rollout status|history|undo|pause|resume|restart in process (MemoryStore + FakeClock), the Deployment's
 // status and ReplicaSets written as the deployment controller writes them.
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   createDeployment,
   createPodOf,
@@ -12,10 +12,13 @@ import {
   settle,
   setup,
   start,
+  outputIs,
+  warmUp,
   type Env,
 } from './harness.js';
 
 let env: Env;
+beforeAll(warmUp, 60_000);
 beforeEach(() => {
   env = setup();
 });
@@ -37,17 +40,22 @@ describe('kctl rollout status', () => {
   it('prints each new message once as the controller progresses, then ends', async () => {
     await createDeployment(env, { replicas: 3 });
     const run = start(env, ['rollout', 'status', 'deploy/web']);
-    await settle();
-    expect(run.out.text).toBe('Waiting for deployment spec update to be observed...\n');
+    const lines = [
+      'Waiting for deployment spec update to be observed...\n',
+      'Waiting for deployment "web" rollout to finish: 1 out of 3 new replicas have been updated...\n',
+      'Waiting for deployment "web" rollout to finish: 1 old replicas are pending termination...\n',
+      'Waiting for deployment "web" rollout to finish: 2 of 3 updated replicas are available...\n',
+    ];
+    expect(await outputIs(run, lines[0]!)).toBe(lines[0]);
     await setDeploymentStatus(env, { replicas: 1, updatedReplicas: 1 });
-    await settle();
+    expect(await outputIs(run, lines.slice(0, 2).join(''))).toBe(lines.slice(0, 2).join(''));
     // a status write that changes nothing in the message prints nothing
     await setDeploymentStatus(env, { replicas: 1, updatedReplicas: 1, readyReplicas: 0 });
     await settle();
     await setDeploymentStatus(env, { replicas: 4, updatedReplicas: 3, availableReplicas: 2 });
-    await settle();
+    expect(await outputIs(run, lines.slice(0, 3).join(''))).toBe(lines.slice(0, 3).join(''));
     await setDeploymentStatus(env, { replicas: 3, updatedReplicas: 3, availableReplicas: 2 });
-    await settle();
+    expect(await outputIs(run, lines.join(''))).toBe(lines.join(''));
     await setDeploymentStatus(env, { replicas: 3, updatedReplicas: 3, availableReplicas: 3 });
     expect(await run.done).toEqual({
       code: 0,
@@ -77,7 +85,7 @@ describe('kctl rollout status', () => {
     await createDeployment(env, { replicas: 3 });
     await setDeploymentStatus(env, { replicas: 3, updatedReplicas: 3, availableReplicas: 1 });
     const run = start(env, ['rollout', 'status', 'deploy/web', '--timeout=30s']);
-    await settle();
+    await outputIs(run, 'Waiting for deployment "web" rollout to finish: 1 of 3 updated replicas are available...\n');
     env.clock.advance(29_000);
     await settle();
     expect(run.out.text).toBe('Waiting for deployment "web" rollout to finish: 1 of 3 updated replicas are available...\n');
@@ -93,7 +101,7 @@ describe('kctl rollout status', () => {
     await createDeployment(env, { replicas: 2 });
     await setDeploymentStatus(env, { replicas: 3, updatedReplicas: 1, availableReplicas: 2 });
     const run = start(env, ['rollout', 'status', 'deploy/web']);
-    await settle();
+    await outputIs(run, 'Waiting for deployment "web" rollout to finish: 1 out of 2 new replicas have been updated...\n');
     await setDeploymentStatus(env, {
       replicas: 3,
       updatedReplicas: 1,
@@ -115,7 +123,7 @@ describe('kctl rollout status', () => {
     const rs2 = await createReplicaSet(env, 2, { replicas: 1 });
     await setDeploymentStatus(env, { replicas: 3, updatedReplicas: 1, availableReplicas: 2 });
     const run = start(env, ['rollout', 'status', 'deploy/web', '--fail-fast']);
-    await settle();
+    await outputIs(run, 'Waiting for deployment "web" rollout to finish: 1 out of 2 new replicas have been updated...\n');
     await createPodOf(env, rs2, 'web-h2-bbbbb', { reason: 'ContainerCreating' });
     await settle();
     expect(run.out.text).toBe('Waiting for deployment "web" rollout to finish: 1 out of 2 new replicas have been updated...\n');
@@ -136,6 +144,7 @@ describe('kctl rollout status', () => {
     await createPodOf(env, rs, 'web-h1-aaaaa', { reason: 'ErrImagePull' });
     await setDeploymentStatus(env, { replicas: 1, updatedReplicas: 1 });
     const run = start(env, ['rollout', 'status', 'deploy/web', '--timeout=1m']);
+    await outputIs(run, 'Waiting for deployment "web" rollout to finish: 0 of 1 updated replicas are available...\n');
     await settle();
     env.clock.advance(60_000);
     expect((await run.done).stderr).toBe('error: timed out waiting for the condition\n');
@@ -144,7 +153,7 @@ describe('kctl rollout status', () => {
   it('the object deleted while waiting, unsupported kinds, several objects, no argument', async () => {
     await createDeployment(env);
     const run = start(env, ['rollout', 'status', 'deploy/web']);
-    await settle();
+    await outputIs(run, 'Waiting for deployment spec update to be observed...\n');
     await env.store.delete({ resource: 'deployments', namespace: 'default', name: 'web' });
     expect(await run.done).toEqual({ code: 1, stdout: 'Waiting for deployment spec update to be observed...\n', stderr: 'error: object has been deleted\n' });
 

@@ -122,7 +122,7 @@ describe('--fail-fast: a pod of the new ReplicaSet that cannot start', () => {
 
   it('skips pods being deleted', () => {
     const p = pod('web-new-a', 'new', 'rs-new', { waiting: { reason: 'ErrImagePull' } });
-    p.metadata.deletionTimestamp = '2026-01-01T00:00:00Z';
-    expect(firstPodFailure([p])).toBeUndefined();
+    expect(firstPodFailure([p])).toBeDefined();
+    expect(firstPodFailure([{ ...p, metadata: { ...p.metadata, deletionTimestamp: '2026-01-01T00:00:00Z' } }])).toBeUndefined();
   });
 });

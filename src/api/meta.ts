@@ -1,8 +1,44 @@
 // Every well-known label and annotation key, in one place.
+
+// kubectl and the API
 export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+export const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
+export const DEFAULT_CONTAINER = 'kubectl.kubernetes.io/default-container';
+export const DEFAULT_LOGS_CONTAINER = 'kubectl.kubernetes.io/default-logs-container';
+export const CHANGE_CAUSE = 'kubernetes.io/change-cause';
+export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
+export const LABEL_HOSTNAME = 'kubernetes.io/hostname';
+export const LABEL_OS = 'kubernetes.io/os';
+export const LABEL_ARCH = 'kubernetes.io/arch';
+
+// Deployments and ReplicaSets (the deployment controller's bookkeeping)
 export const POD_TEMPLATE_HASH = 'pod-template-hash';
 export const DEPLOYMENT_REVISION = 'deployment.kubernetes.io/revision';
-export const CHANGE_CAUSE = 'kubernetes.io/change-cause';
+export const REVISION_HISTORY = 'deployment.kubernetes.io/revision-history';
+export const DESIRED_REPLICAS = 'deployment.kubernetes.io/desired-replicas';
+export const MAX_REPLICAS = 'deployment.kubernetes.io/max-replicas';
+export const ROLLBACK_TO = 'deprecated.deployment.rollback.to';
+export const POD_DELETION_COST = 'controller.kubernetes.io/pod-deletion-cost';
+
+// kctl's own: pods and the containers it makes for them
 export const MANAGED_BY = 'kctl.io/managed-by';
 export const POD_UID = 'kctl.io/pod-uid';
+export const POD_NAME = 'kctl.io/pod-name';
+export const POD_NAMESPACE = 'kctl.io/pod-namespace';
+export const CONTAINER_NAME = 'kctl.io/container-name';
+export const ATTEMPT = 'kctl.io/attempt';
+/** 'sandbox' for the pause container that holds the pod's network namespace, 'container' otherwise */
+export const CONTAINER_TYPE = 'kctl.io/container-type';
+/** on app containers: the id of the sandbox whose namespaces they joined */
+export const SANDBOX_ID = 'kctl.io/sandbox-id';
+/**
+ * On a Pod (annotation): where its container ports are published on the host, JSON
+ * `[{"containerPort":80,"protocol":"TCP","hostIP":"127.0.0.1","hostPort":40000,"name":"http"}]`.
+ * On a sandbox container (label): the ports requested, to report them back.
+ */
+export const PORTS = 'kctl.io/ports';
+export const CONTAINER_HASH = 'kctl.io/container-hash';
+export const TERMINATION_GRACE = 'kctl.io/termination-grace-period';
+export const CONTAINER_KIND = 'kctl.io/container-kind';
+/** every container, network and volume an e2e run makes carries it, so afterAll can remove them by label */
 export const TEST_RUN = 'kctl.io/test-run';

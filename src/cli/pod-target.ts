@@ -16,9 +16,11 @@ import { resolveKind } from './resource-args.js';
 
 // TODO(lead): move these two keys to src/api/meta.ts (every well-known key lives there).
 /** kubectl's default container for exec/logs/attach/cp (KEP-2227). */
-export const DEFAULT_CONTAINER_ANNOTATION = 'kubectl.kubernetes.io/default-container';
+export { DEFAULT_CONTAINER as DEFAULT_CONTAINER_ANNOTATION } from '../api/meta.js';
+import { DEFAULT_CONTAINER as DEFAULT_CONTAINER_ANNOTATION } from '../api/meta.js';
 /** kubectl's older, logs-only form (still read by `kubectl logs`, before DEFAULT_CONTAINER_ANNOTATION). */
-export const DEFAULT_LOGS_CONTAINER_ANNOTATION = 'kubectl.kubernetes.io/default-logs-container';
+export { DEFAULT_LOGS_CONTAINER as DEFAULT_LOGS_CONTAINER_ANNOTATION } from '../api/meta.js';
+import { DEFAULT_LOGS_CONTAINER as DEFAULT_LOGS_CONTAINER_ANNOTATION } from '../api/meta.js';
 
 /** A stored Pod (metadata.name always set). */
 export type StoredPod = Pod & KubeObject;

@@ -11,13 +11,17 @@ import type { Container, Pod } from '../api/types.js';
  * update, only when it changes; removed while the pod has no running sandbox. The host (and the Service
  * proxy) reaches the pod only through these 127.0.0.1 ports, never through status.podIP.
  */
-export const PORTS_ANNOTATION = 'kctl.io/ports';
+export { PORTS as PORTS_ANNOTATION } from '../api/meta.js';
+import { PORTS as PORTS_ANNOTATION } from '../api/meta.js';
 /** On containers: hash of the container spec they were created from; a change restarts the container. */
-export const CONTAINER_HASH_LABEL = 'kctl.io/container-hash';
+export { CONTAINER_HASH as CONTAINER_HASH_LABEL } from '../api/meta.js';
+import { CONTAINER_HASH as CONTAINER_HASH_LABEL } from '../api/meta.js';
 /** On containers: the pod's termination grace period, to stop orphans whose pod object is gone. */
-export const GRACE_LABEL = 'kctl.io/termination-grace-period';
+export { TERMINATION_GRACE as GRACE_LABEL } from '../api/meta.js';
+import { TERMINATION_GRACE as GRACE_LABEL } from '../api/meta.js';
 /** On containers: 'init' for init containers, 'app' otherwise. */
-export const CONTAINER_KIND_LABEL = 'kctl.io/container-kind';
+export { CONTAINER_KIND as CONTAINER_KIND_LABEL } from '../api/meta.js';
+import { CONTAINER_KIND as CONTAINER_KIND_LABEL } from '../api/meta.js';
 
 /** One published port, as stored in the PORTS_ANNOTATION. */
 export interface PodPortMapping {

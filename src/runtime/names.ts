@@ -7,20 +7,9 @@
 // attempt always give the same name, which makes creation idempotent: a second create is a 409 Conflict
 // from the engine instead of a duplicate container. The labels are what a restarted controller adopts by.
 
-import { MANAGED_BY, POD_UID, TEST_RUN } from '../api/meta.js';
+import { ATTEMPT, CONTAINER_NAME, CONTAINER_TYPE, MANAGED_BY, POD_NAME, POD_NAMESPACE, POD_UID, PORTS, SANDBOX_ID, TEST_RUN } from '../api/meta.js';
 
-export { MANAGED_BY, POD_UID, TEST_RUN };
-// Label keys new with the runtime. TODO(lead): move these to src/api/meta.ts and import them here.
-export const POD_NAME = 'kctl.io/pod-name';
-export const POD_NAMESPACE = 'kctl.io/pod-namespace';
-export const CONTAINER_NAME = 'kctl.io/container-name';
-export const ATTEMPT = 'kctl.io/attempt';
-/** 'sandbox' for the pause container that holds the pod's network namespace, 'container' otherwise */
-export const CONTAINER_TYPE = 'kctl.io/container-type';
-/** on app containers: the id of the sandbox whose namespaces they joined */
-export const SANDBOX_ID = 'kctl.io/sandbox-id';
-/** on sandboxes: the requested ports as JSON ([{containerPort, protocol, name}]), to report them back */
-export const PORTS = 'kctl.io/ports';
+export { ATTEMPT, CONTAINER_NAME, CONTAINER_TYPE, MANAGED_BY, POD_NAME, POD_NAMESPACE, POD_UID, PORTS, SANDBOX_ID, TEST_RUN };
 
 /** Value of MANAGED_BY on everything kctl makes in the engine. */
 export const MANAGED_BY_VALUE = 'kctl';

@@ -20,9 +20,8 @@ export const DEFAULT_NODE_NAME = 'kctl-node';
 /** how often the conditions' lastHeartbeatTime is refreshed when nothing else changes */
 export const NODE_HEARTBEAT_MS = 40_000;
 
-export const LABEL_HOSTNAME = 'kubernetes.io/hostname';
-export const LABEL_OS = 'kubernetes.io/os';
-export const LABEL_ARCH = 'kubernetes.io/arch';
+export { LABEL_ARCH, LABEL_HOSTNAME, LABEL_OS } from '../api/meta.js';
+import { LABEL_ARCH, LABEL_HOSTNAME, LABEL_OS } from '../api/meta.js';
 export const LABEL_BETA_OS = 'beta.kubernetes.io/os';
 export const LABEL_BETA_ARCH = 'beta.kubernetes.io/arch';
 

@@ -8,7 +8,8 @@ const o = (v: unknown): Obj => (v !== null && typeof v === 'object' && !Array.is
 
 // TODO(lead): belongs in api/meta.ts.
 /** The pod-template annotation `rollout restart` sets to force a new rollout. */
-export const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
+export { RESTARTED_AT } from '../../api/meta.js';
+import { RESTARTED_AT } from '../../api/meta.js';
 
 /** objectpauser: only Deployments pause. */
 export function pauseObject(obj: KubeObject): KubeObject {

@@ -9,10 +9,7 @@ type Obj = Record<string, unknown>;
 const o = (v: unknown): Obj => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
 
 // TODO(lead): these keys belong in api/meta.ts (the deployment controller defines the same ones in its util.ts).
-const REVISION_HISTORY = 'deployment.kubernetes.io/revision-history';
-const DESIRED_REPLICAS = 'deployment.kubernetes.io/desired-replicas';
-const MAX_REPLICAS = 'deployment.kubernetes.io/max-replicas';
-const ROLLBACK_TO = 'deprecated.deployment.rollback.to';
+import { DESIRED_REPLICAS, MAX_REPLICAS, REVISION_HISTORY, ROLLBACK_TO } from '../../api/meta.js';
 
 /** Deployment annotations a rollback keeps from the Deployment and never takes from the ReplicaSet. */
 export const ANNOTATIONS_TO_SKIP: ReadonlySet<string> = new Set([LAST_APPLIED, DEPLOYMENT_REVISION, REVISION_HISTORY, DESIRED_REPLICAS, MAX_REPLICAS, ROLLBACK_TO]);

@@ -1,19 +1,20 @@
 // Pure rollout arithmetic and ReplicaSet bookkeeping of the Deployment controller (upstream
 // pkg/controller/deployment/util/deployment_util.go, pkg/controller/controller_utils.go ComputeHash and the
 // ReplicaSet sort orders). Nothing here does I/O; functions named set*/copy* mutate only the object passed in.
+import * as meta from '../../api/meta.js';
 import type { Deployment, KubeObject, PodTemplateSpec, ReplicaSet } from './types.js';
 import { DEPLOYMENT_REVISION, LAST_APPLIED, POD_TEMPLATE_HASH } from '../../api/meta.js';
 import { deepEqual } from '../../store/object-semantics.js';
 
 // TODO(lead): move these keys to src/api/meta.ts (every annotation key lives there).
 /** desired replicas of the Deployment when it last scaled this ReplicaSet (proportional scaling) */
-export const DESIRED_REPLICAS_ANNOTATION = 'deployment.kubernetes.io/desired-replicas';
+export const DESIRED_REPLICAS_ANNOTATION = meta.DESIRED_REPLICAS;
 /** maximum replicas (desired + maxSurge) of the Deployment when it last scaled this ReplicaSet */
-export const MAX_REPLICAS_ANNOTATION = 'deployment.kubernetes.io/max-replicas';
+export const MAX_REPLICAS_ANNOTATION = meta.MAX_REPLICAS;
 /** earlier revisions of a ReplicaSet that was rolled back to ("1,3") */
-export const REVISION_HISTORY_ANNOTATION = 'deployment.kubernetes.io/revision-history';
+export const REVISION_HISTORY_ANNOTATION = meta.REVISION_HISTORY;
 /** the deprecated extensions/v1beta1 rollback request (never copied to a ReplicaSet) */
-export const ROLLBACK_TO_ANNOTATION = 'deprecated.deployment.rollback.to';
+export const ROLLBACK_TO_ANNOTATION = meta.ROLLBACK_TO;
 /** upstream maxRevHistoryLengthInChars */
 export const MAX_REV_HISTORY_LENGTH_IN_CHARS = 2000;
 

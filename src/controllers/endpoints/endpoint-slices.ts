@@ -19,7 +19,8 @@ import { findPort, HEADLESS_LABEL, isPodReady, selectsPod, shouldPodBeInEndpoint
 
 export type EndpointSliceObj = EndpointSlice & KubeObject;
 
-export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
+export { SERVICE_NAME_LABEL } from '../../api/meta.js';
+import { SERVICE_NAME_LABEL } from '../../api/meta.js';
 export const SLICE_MANAGED_BY = 'endpointslice.kubernetes.io/managed-by';
 export const SLICE_CONTROLLER_NAME = 'endpointslice-controller.k8s.io';
 /** upstream --max-endpoints-per-slice default */

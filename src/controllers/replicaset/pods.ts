@@ -4,7 +4,8 @@
 import type { Pod } from '../../api/types.js';
 
 /** upstream pod-deletion-cost annotation: lower cost is deleted first (beta, on by default) */
-export const POD_DELETION_COST = 'controller.kubernetes.io/pod-deletion-cost';
+export { POD_DELETION_COST } from '../../api/meta.js';
+import { POD_DELETION_COST } from '../../api/meta.js';
 
 type PodLike = Pick<Pod, 'metadata' | 'spec' | 'status'>;
 

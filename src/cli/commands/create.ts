@@ -80,7 +80,8 @@ function wrapCreateError(kind: string, e: unknown): unknown {
   if (!wrap || !(e instanceof KctlError)) return e;
   // the API server's message, as kubectl prints it inside its own ("ConfigMap "x" is invalid: ...")
   const msg = e instanceof ValidationError ? e.message.replace(/^The /, '') : e.message;
-  return new KctlError(e.code, wrap(msg));
+  // kubectl's wrapping turns the API error into a plain one: `error: failed to create ...`, exit 1
+  return new KctlError('Invalid', wrap(msg), { cause: e });
 }
 
 /**

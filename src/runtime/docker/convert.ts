@@ -1,6 +1,7 @@
 // Pure mapping between kctl's runtime types and the Docker Engine API's JSON (podman kube-play's
 // "kube spec → container spec", kept small). No I/O, no dockerode: the Docker shapes are declared here
 // structurally (the subset kctl uses), and docker-runtime.ts passes them to dockerode as they are.
+import { milliValue, quantityValue } from '../../api/quantity.js';
 import { posix } from 'node:path';
 import type { Capabilities, Container, PodSecurityContext, SecurityContext } from 'kubernetes-types/core/v1.js';
 import {
@@ -125,34 +126,13 @@ export interface DockerEventMessage {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Quantities (a minimal parser; TODO: use src/api/quantity.ts once it exists)
+// Quantities (the one parser is api/quantity.ts)
 
-const BINARY: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
-const DECIMAL: Record<string, number> = { n: 1e-9, u: 1e-6, m: 1e-3, '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
-
-/** Value of a Kubernetes quantity ("128Mi", "0.5", "250m", "1e3") in base units; throws on bad input. */
-export function parseQuantity(q: string | number): number {
-  if (typeof q === 'number') {
-    if (!Number.isFinite(q) || q < 0) throw new Error(`quantities must be non-negative numbers: ${q}`);
-    return q;
-  }
-  const m = /^([+]?(?:\d+\.?\d*|\.\d+))(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?)$/.exec(q.trim());
-  if (!m) throw new Error(`quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$': ${JSON.stringify(q)}`);
-  const n = Number(m[1]);
-  if (m[2]) return n * 10 ** Number(m[2].slice(1));
-  const suffix = m[3] ?? '';
-  return n * (BINARY[suffix] ?? DECIMAL[suffix]!);
-}
-
+export { parseQuantity } from '../../api/quantity.js';
 /** Memory quantity → bytes (rounded up, as the API server does). */
-export function memoryBytes(q: string | number): number {
-  return Math.ceil(parseQuantity(q) - 1e-9);
-}
-
+export const memoryBytes = quantityValue;
 /** CPU quantity → millicores (rounded up to 1m). */
-export function milliCpu(q: string | number): number {
-  return Math.ceil(parseQuantity(q) * 1000 - 1e-9);
-}
+export const milliCpu = milliValue;
 
 /** The kubelet's MilliCPUToShares: requests → cgroup cpu.shares (min 2). */
 export function milliCpuToShares(milli: number): number {

@@ -3,6 +3,7 @@
 // between fields, quantities, port ranges, label syntax. Messages follow upstream's field.Error wording:
 //   spec.template.spec.containers[1].name: Duplicate value: "web"
 // Every accessor is defensive: this runs even when the schema already reported a type error.
+import { isQualifiedName, isValidLabelValue } from './labels.js';
 import type { FieldError } from '../util/errors.js';
 import type { KindInfo } from './kinds.js';
 import { nameErrors } from './names.js';
@@ -94,14 +95,6 @@ const maxLenError = (n: number) => `must be no more than ${n} characters`;
 const inclusiveRangeError = (lo: number, hi: number) => `must be between ${lo} and ${hi}, inclusive`;
 const NON_NEGATIVE = 'must be greater than or equal to 0';
 
-const QUALIFIED_NAME_FMT = '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]';
-const QUALIFIED_NAME_RE = new RegExp(`^${QUALIFIED_NAME_FMT}$`);
-const QUALIFIED_NAME_MSG =
-  "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
-const LABEL_VALUE_FMT = `(${QUALIFIED_NAME_FMT})?`;
-const LABEL_VALUE_RE = new RegExp(`^${LABEL_VALUE_FMT}$`);
-const LABEL_VALUE_MSG =
-  "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
 const CONFIG_KEY_FMT = '[-._a-zA-Z0-9]+';
 const CONFIG_KEY_RE = new RegExp(`^${CONFIG_KEY_FMT}$`);
 const ENV_NAME_FMT = '[-._a-zA-Z][-._a-zA-Z0-9]*';
@@ -114,34 +107,11 @@ const dns1123Subdomain = (v: string): string[] => (v === '' ? [] : nameErrors('P
 /** IsDNS1123Label */
 const dns1123Label = (v: string): string[] => (v === '' ? [] : nameErrors('Namespace', v));
 
-/** IsQualifiedName: label keys, annotation keys, selector keys. */
-export function qualifiedNameErrors(value: string): string[] {
-  const errs: string[] = [];
-  const parts = value.split('/');
-  let name: string;
-  if (parts.length === 1) name = parts[0];
-  else if (parts.length === 2) {
-    const prefix = parts[0];
-    name = parts[1];
-    if (prefix.length === 0) errs.push('prefix part must be non-empty');
-    else errs.push(...nameErrors('Pod', prefix).map((m) => `prefix part ${m}`));
-  } else
-    return [
-      `a qualified name ${regexError(QUALIFIED_NAME_MSG, QUALIFIED_NAME_FMT, 'MyName', 'my.name', '123-abc')} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`,
-    ];
-  if (name.length === 0) errs.push('name part must be non-empty');
-  else if (name.length > 63) errs.push(`name part ${maxLenError(63)}`);
-  if (!QUALIFIED_NAME_RE.test(name)) errs.push(`name part ${regexError(QUALIFIED_NAME_MSG, QUALIFIED_NAME_FMT, 'MyName', 'my.name', '123-abc')}`);
-  return errs;
-}
+/** validation.IsQualifiedName (label and annotation keys); [] when valid. */
+export const qualifiedNameErrors = isQualifiedName;
 
-/** IsValidLabelValue */
-export function labelValueErrors(value: string): string[] {
-  const errs: string[] = [];
-  if (value.length > 63) errs.push(maxLenError(63));
-  if (!LABEL_VALUE_RE.test(value)) errs.push(regexError(LABEL_VALUE_MSG, LABEL_VALUE_FMT, 'MyValue', 'my_value', '12345'));
-  return errs;
-}
+/** validation.IsValidLabelValue; [] when valid. */
+export const labelValueErrors = isValidLabelValue;
 
 /** IsValidPortName (IANA_SVC_NAME): container port names and named targetPorts. */
 export function portNameErrors(port: string): string[] {

@@ -158,7 +158,8 @@ class PortListener {
   }
 
   private onConnection(sock: Socket): void {
-    const clientIP = (sock.remoteAddress ?? '').replace(/^::ffff:/, '');
+    // the peer address costs a system call: only affinity needs it
+    const clientIP = this.balancer.usesClientIP ? (sock.remoteAddress ?? '').replace(/^::ffff:/, '') : '';
     let counted: string | undefined;
     const release = (): void => {
       if (!counted) return;

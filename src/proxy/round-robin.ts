@@ -45,6 +45,11 @@ export class RoundRobin {
     return this.list;
   }
 
+  /** Whether picks depend on the client's address (ClientIP affinity). */
+  get usesClientIP(): boolean {
+    return this.affinityMs !== undefined;
+  }
+
   /** ClientIP affinity on (timeout in seconds) or off (undefined). */
   setAffinity(timeoutSeconds: number | undefined): void {
     const ms = timeoutSeconds === undefined ? undefined : Math.max(1, timeoutSeconds) * 1000;

@@ -35,8 +35,8 @@ export interface ProxyConnectionOptions {
 const toError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));
 
 /**
- * Proxies `client` (a socket accepted with allowHalfOpen) to an endpoint chosen by `pick`. Returns a handle that
- * destroys both sides (stop()).
+ * Proxies `client` (a socket accepted with allowHalfOpen, and noDelay for interactive traffic) to an endpoint
+ * chosen by `pick`. Returns a handle that destroys both sides (stop()).
  */
 export function proxyConnection(client: Socket, opts: ProxyConnectionOptions): { destroy(): void } {
   const connectTimeoutMs = opts.connectTimeoutMs ?? 3_000;
@@ -71,7 +71,6 @@ export function proxyConnection(client: Socket, opts: ProxyConnectionOptions): {
     }
   };
 
-  client.setNoDelay(true);
   client.on('data', (chunk: Buffer) => {
     if (replay) {
       replay.push(chunk);

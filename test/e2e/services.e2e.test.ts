@@ -9,6 +9,8 @@ import { E2eCluster, TEST_IMAGE, containerIdOf, dockerCli, hostPortOf, podManife
 const haveDocker = await requireDocker();
 
 const PROBE_PERIOD_S = 2;
+/** probe → kubelet status write → store watch → proxy: what "at once" may take on a loaded machine */
+const REACTION_MS = 1_000;
 const PODS = ['web-0', 'web-1', 'web-2'];
 
 /** GET over a fresh connection (keep-alive off); resolves the body, rejects on any failure. */
@@ -144,11 +146,12 @@ describe.runIf(haveDocker)('Services on the Docker engine (kctl CLI + background
     expect(rm.code).toBe(0);
     const failedAt = Date.now();
     // traffic while the probe notices: nothing fails; the victim's last answer comes within one probe period
-    const during = await load(nodePort, { maxMs: PROBE_PERIOD_S * 1000 + 4_000, gapMs: 20 });
+    const during = await load(nodePort, { maxMs: PROBE_PERIOD_S * 1000 + REACTION_MS + 3_000, gapMs: 20 });
     expect(during.filter((s) => s.error)).toEqual([]);
     const lastVictim = Math.max(0, ...during.filter((s) => s.body === victim).map((s) => s.at - failedAt));
-    expect(lastVictim).toBeLessThanOrEqual(PROBE_PERIOD_S * 1000 + 500);
-    const tail = during.filter((s) => s.at - failedAt > PROBE_PERIOD_S * 1000 + 500);
+    // the next probe comes within one period (failureThreshold 1); the proxy drops the pod from that status write
+    expect(lastVictim).toBeLessThanOrEqual(PROBE_PERIOD_S * 1000 + REACTION_MS);
+    const tail = during.filter((s) => s.at - failedAt > PROBE_PERIOD_S * 1000 + REACTION_MS);
     expect(tail.length).toBeGreaterThan(10);
     expect(new Set(tail.map((s) => s.body))).toEqual(new Set(['web-0', 'web-2']));
     console.log(`[services e2e] ${victim}: last answer ${lastVictim} ms after its readiness file went (probe period ${PROBE_PERIOD_S * 1000} ms)`);

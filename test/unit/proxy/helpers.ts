@@ -7,7 +7,9 @@ export type Behaviour =
   /** accepts and closes at once without answering (what docker-proxy does when the container is gone) */
   | 'accept-close'
   /** like answer, but only once release() is called (and at once after that) */
-  | 'hold';
+  | 'hold'
+  /** accepts, reads, and closes 300 ms later without answering */
+  | 'slow-close';
 
 export interface Upstream {
   name: string;
@@ -46,6 +48,11 @@ export async function upstream(name: string, behaviour: Behaviour = 'answer'): P
     s.on('error', () => undefined);
     if (behaviour === 'accept-close') {
       s.destroy();
+      return;
+    }
+    if (behaviour === 'slow-close') {
+      s.resume();
+      setTimeout(() => s.end(), 300);
       return;
     }
     let got = '';

@@ -92,6 +92,19 @@ describe('ServiceProxy', () => {
     expect(dead.accepted).toBeGreaterThanOrEqual(1);
   });
 
+  it('does not replay to another endpoint when the close without answer comes after the retry window', async () => {
+    await proxy.stop();
+    proxy = new ServiceProxy({ store, clock, listenPort: () => 0, retryWindowMs: 100 });
+    const slow = await up('a', 'slow-close');
+    const other = await up('b');
+    await addPod('a', slow.port);
+    await addPod('b', other.port);
+    const port = await serve();
+    expect(await request(port)).toEqual({ data: '' }); // a took it, and closed it 300 ms later
+    expect(slow.accepted).toBe(1);
+    expect(other.accepted).toBe(0);
+  });
+
   it('resets the connection when no endpoint is ready', async () => {
     await addPod('a', (await up('a')).port, { ready: false });
     const port = await serve();

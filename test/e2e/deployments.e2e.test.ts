@@ -1,0 +1,446 @@
+// Deployments on the real Docker engine, end to end through the built CLI (issue 4, "Behaviour that must hold"):
+// stalled rollouts and undo, the maxSurge/maxUnavailable bounds sampled while a rollout runs, undo toggling and
+// revisionHistoryLimit, scale surviving a re-apply, a SIGKILLed controller finishing a rollout, self-healing
+// without a new revision, and cascading deletion. Traffic goes to 127.0.0.1 only (published pod ports).
+import http from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type Docker from 'dockerode';
+import { requireDocker } from '../helpers/docker-env.js';
+import { E2eCluster, TEST_IMAGE, condition, containerIdOf, containerStatus, dockerCli, hostPortOf, sleep, type StoredPod } from '../helpers/e2e-cluster.js';
+import { FileStore } from '../../src/store/file-store.js';
+import type { Deployment, KubeObject, ReplicaSet } from '../../src/api/types.js';
+
+// CI: throws (the suite fails) when the engine or the test image is missing; elsewhere false (skips, saying why)
+const haveDocker = await requireDocker();
+
+/** The same image under another reference: a different pod template (and pod-template-hash), nothing to pull. */
+const ALT_IMAGE = `docker.io/${TEST_IMAGE}`;
+/** A pull goes to 127.0.0.1:1 and is refused at once (no registry anywhere). */
+const MISSING_IMAGE = '127.0.0.1:1/kctl-test/missing:1';
+const REVISION = 'deployment.kubernetes.io/revision';
+const HASH = 'pod-template-hash';
+
+type DeployObj = Deployment & KubeObject;
+type RSObj = ReplicaSet & KubeObject;
+
+interface DeployOpts {
+  replicas?: number;
+  image?: string;
+  env?: Record<string, string>;
+  maxSurge?: number | string;
+  maxUnavailable?: number | string;
+  revisionHistoryLimit?: number;
+  /** readinessProbe.initialDelaySeconds (slows each new pod down, to catch a rollout in the middle) */
+  readyDelay?: number;
+}
+
+/** An httpd Deployment (label app=<name>) with an httpGet readiness probe every second. */
+function deployment(name: string, o: DeployOpts = {}): Record<string, unknown> {
+  const container: Record<string, unknown> = {
+    name: 'web',
+    image: o.image ?? TEST_IMAGE,
+    imagePullPolicy: 'IfNotPresent',
+    command: ['httpd', '-f', '-p', '80', '-h', '/www'],
+    ports: [{ containerPort: 80 }],
+    readinessProbe: { httpGet: { path: '/', port: 80 }, periodSeconds: 1, ...(o.readyDelay ? { initialDelaySeconds: o.readyDelay } : {}) },
+  };
+  if (o.env) container.env = Object.entries(o.env).map(([k, v]) => ({ name: k, value: v }));
+  const spec: Record<string, unknown> = {
+    selector: { matchLabels: { app: name } },
+    template: { metadata: { labels: { app: name } }, spec: { terminationGracePeriodSeconds: 1, containers: [container] } },
+  };
+  if (o.replicas !== undefined) spec.replicas = o.replicas;
+  if (o.maxSurge !== undefined || o.maxUnavailable !== undefined)
+    spec.strategy = { type: 'RollingUpdate', rollingUpdate: { maxSurge: o.maxSurge ?? '25%', maxUnavailable: o.maxUnavailable ?? '25%' } };
+  if (o.revisionHistoryLimit !== undefined) spec.revisionHistoryLimit = o.revisionHistoryLimit;
+  return { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name }, spec };
+}
+
+function httpGet(port: number): Promise<number> {
+  return new Promise((resolve) => {
+    const req = http.get({ host: '127.0.0.1', port, path: '/', timeout: 2_000, agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', () => resolve(0));
+  });
+}
+
+const isTerminating = (p: StoredPod) => !!p.metadata.deletionTimestamp || p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
+const isReady = (p: StoredPod) => condition(p, 'Ready') === 'True';
+const revisionOf = (o: KubeObject | undefined) => o?.metadata.annotations?.[REVISION];
+const envOf = (o: { spec?: { template?: { spec?: { containers?: { env?: { name: string; value?: string }[] }[] } } } } | undefined) =>
+  Object.fromEntries((o?.spec?.template?.spec?.containers?.[0]?.env ?? []).map((e) => [e.name, e.value]));
+const imageOf = (o: { spec?: { template?: { spec?: { containers?: { image?: string }[] } } } } | undefined) => o?.spec?.template?.spec?.containers?.[0]?.image;
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe.runIf(haveDocker)('deployments on the Docker engine (kctl CLI + background controller)', () => {
+  const cluster = E2eCluster.create('deploy');
+  let store: FileStore;
+
+  // ------------------------------------------------------------------ reading the cluster
+
+  const deploy = (name: string) => store.tryGet<DeployObj>({ resource: 'deployments', namespace: 'default', name });
+  const replicaSets = async (app: string) => (await store.list<RSObj>('replicasets', { namespace: 'default' })).items.filter((rs) => rs.metadata.labels?.app === app);
+  const pods = async (app: string) => (await store.list<StoredPod>('pods', { namespace: 'default' })).items.filter((p) => p.metadata.labels?.app === app);
+  /** This run's containers (all states) of the pods whose name starts with `<app>-`. */
+  const containersOf = async (app: string): Promise<Docker.ContainerInfo[]> =>
+    (await cluster.containers()).filter((c) => c.Labels['kctl.io/pod-name']?.startsWith(`${app}-`));
+
+  /** `kctl rollout status` that must end with the success line. */
+  async function rolloutDone(name: string, timeout = '90s'): Promise<void> {
+    const r = await cluster.kctl(['rollout', 'status', `deploy/${name}`, `--timeout=${timeout}`], { timeoutMs: 100_000 });
+    if (r.code !== 0) throw new Error(`rollout status ${name} exited ${r.code}\n${r.stdout}${r.stderr}\n${await cluster.diagnostics()}`);
+    expect(r.stdout).toContain(`deployment "${name}" successfully rolled out`);
+  }
+
+  /** Waits until the Deployment's pods are exactly `n`, all of the current template, Ready and not terminating. */
+  async function settled(name: string, n: number, timeoutMs = 60_000): Promise<StoredPod[]> {
+    return cluster.waitFor(`${name}: ${n} ready pods of the current template and nothing else`, async () => {
+      const d = await deploy(name);
+      const rss = await replicaSets(name);
+      const newRS = rss.find((rs) => revisionOf(rs) === revisionOf(d));
+      const ps = await pods(name);
+      if (!newRS || ps.length !== n) return undefined;
+      const hash = newRS.metadata.labels?.[HASH];
+      return ps.every((p) => !isTerminating(p) && isReady(p) && p.metadata.labels?.[HASH] === hash) ? ps : undefined;
+    }, timeoutMs);
+  }
+
+  /** Each live pod has exactly one running sandbox and one running `web` container; no container of any other pod. */
+  async function expectContainersMatch(app: string, live: StoredPod[]): Promise<void> {
+    const want = live.map((p) => p.metadata.uid).sort();
+    const cs = await cluster.waitFor(`${app}: containers only of the live pods`, async () => {
+      const all = await containersOf(app);
+      const uids = [...new Set(all.map((c) => c.Labels['kctl.io/pod-uid']!))].sort();
+      return JSON.stringify(uids) === JSON.stringify(want) ? all : undefined;
+    }, 30_000);
+    for (const p of live) {
+      const mine = cs.filter((c) => c.Labels['kctl.io/pod-uid'] === p.metadata.uid);
+      const tally = mine.map((c) => `${c.Labels['kctl.io/container-name']}:${c.State}`).sort();
+      expect(tally, `containers of ${p.metadata.name}`).toEqual(['POD:running', 'web:running']);
+    }
+  }
+
+  beforeAll(async () => {
+    // the first mutating command starts the controller in the background
+    await cluster.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'warm-up' }, data: { a: 'b' } });
+    store = await FileStore.open(cluster.home);
+  });
+
+  afterAll(async () => {
+    await store?.close();
+    await cluster.dispose();
+  });
+
+  // ------------------------------------------------------------------ tests
+
+  it('a rollout to a missing image stalls with the old pods serving; status times out, --fail-fast names the pod; undo finishes', async () => {
+    const name = 'stall';
+    await cluster.apply(deployment(name, { replicas: 2, maxSurge: 1, maxUnavailable: 0 }));
+    await rolloutDone(name);
+    const old = await settled(name, 2);
+    const oldNames = old.map((p) => p.metadata.name).sort();
+    const oldRS = (await replicaSets(name))[0]!;
+
+    expect(await cluster.ok(['set', 'image', `deploy/${name}`, `web=${MISSING_IMAGE}`])).toBe(`deployment.apps/${name} image updated\n`);
+    // one surge pod is made and cannot pull; nothing old goes (maxUnavailable 0)
+    const stuck = await cluster.waitFor('the new pod to fail pulling', async () => {
+      const ps = (await pods(name)).filter((p) => p.metadata.labels?.[HASH] !== oldRS.metadata.labels?.[HASH]);
+      const reason = containerStatus(ps[0], 'web')?.state?.waiting?.reason;
+      return ps.length === 1 && (reason === 'ErrImagePull' || reason === 'ImagePullBackOff') ? ps[0] : undefined;
+    });
+
+    const status = await cluster.kctl(['rollout', 'status', `deploy/${name}`, '--timeout=20s'], { timeoutMs: 40_000 });
+    expect(status.code).toBe(1);
+    expect(status.stdout).toContain(`Waiting for deployment "${name}" rollout to finish: 1 out of 2 new replicas have been updated...`);
+    expect(status.stderr).toBe('error: timed out waiting for the condition\n');
+
+    // still stalled, the old pods still Ready and answering on their published ports
+    const now = await pods(name);
+    expect(now.map((p) => p.metadata.name).sort()).toEqual([...oldNames, stuck.metadata.name].sort());
+    for (const p of now.filter((x) => oldNames.includes(x.metadata.name))) {
+      expect(isReady(p), `${p.metadata.name} ready`).toBe(true);
+      expect(isTerminating(p)).toBe(false);
+      expect(await httpGet(hostPortOf(p, 80)!), `${p.metadata.name} serves`).toBe(200);
+    }
+    const d = (await deploy(name))!;
+    expect(d.status?.availableReplicas).toBe(2);
+    expect(d.status?.updatedReplicas).toBe(1);
+    expect((await replicaSets(name)).find((rs) => rs.metadata.uid === oldRS.metadata.uid)?.spec?.replicas).toBe(2);
+
+    const t0 = Date.now();
+    const ff = await cluster.kctl(['rollout', 'status', `deploy/${name}`, '--fail-fast', '--timeout=60s']);
+    expect(ff.code).toBe(1);
+    expect(Date.now() - t0).toBeLessThan(15_000);
+    expect(ff.stderr).toMatch(
+      new RegExp(`^error: deployment "${name}" rollout failed: pod "${stuck.metadata.name}" container "web": (ErrImagePull|ImagePullBackOff)\\b.*${MISSING_IMAGE.replace(/[.]/g, '\\.')}`),
+    );
+
+    expect(await cluster.ok(['rollout', 'undo', `deploy/${name}`])).toBe(`deployment.apps/${name} rolled back\n`);
+    await rolloutDone(name, '60s');
+    const after = await settled(name, 2);
+    // the previous template, in the previous ReplicaSet (now revision 3); the old pods never went away
+    expect(imageOf(await deploy(name))).toBe(TEST_IMAGE);
+    expect(after.map((p) => p.metadata.name).sort()).toEqual(oldNames);
+    const rss = await replicaSets(name);
+    expect(revisionOf(rss.find((rs) => rs.metadata.uid === oldRS.metadata.uid))).toBe('3');
+    expect(revisionOf(await deploy(name))).toBe('3');
+    await cluster.waitFor('the failed pod to be gone', async () => !(await pods(name)).some((p) => p.metadata.name === stuck.metadata.name));
+    await cluster.ok(['delete', 'deploy', name]);
+  });
+
+  it('a RollingUpdate of 5 (maxSurge 1, maxUnavailable 1) never has more than 6 pods or fewer than 4 ready', async () => {
+    const name = 'roll';
+    await cluster.apply(deployment(name, { replicas: 5, maxSurge: 1, maxUnavailable: 1, env: { V: '1' } }));
+    await rolloutDone(name);
+    await settled(name, 5);
+
+    await cluster.apply(deployment(name, { replicas: 5, maxSurge: 1, maxUnavailable: 1, env: { V: '2' } }));
+    const samples: { total: number; ready: number; terminating: number }[] = [];
+    const violations: string[] = [];
+    const deadline = Date.now() + 90_000;
+    let consistent = 0;
+    for (;;) {
+      // a consistent sample: nothing was written while the pods were read (the store revision did not move)
+      const before = await store.list<DeployObj>('deployments', { namespace: 'default' });
+      const ps = await pods(name);
+      const after = await store.list<DeployObj>('deployments', { namespace: 'default' });
+      if (before.resourceVersion === after.resourceVersion) {
+        consistent++;
+        const live = ps.filter((p) => !isTerminating(p));
+        const s = { total: live.length, ready: live.filter(isReady).length, terminating: ps.length - live.length };
+        samples.push(s);
+        if (s.total > 6 || s.ready < 4) violations.push(`rev ${before.resourceVersion}: ${JSON.stringify(s)} ${ps.map((p) => `${p.metadata.name}${isTerminating(p) ? '(T)' : ''}${isReady(p) ? '(R)' : ''}`).join(' ')}`);
+        const d = after.items.find((x) => x.metadata.name === name);
+        const st = d?.status;
+        if (
+          d &&
+          (st?.observedGeneration ?? 0) >= (d.metadata.generation ?? 0) &&
+          st?.updatedReplicas === 5 &&
+          st.replicas === 5 &&
+          st.availableReplicas === 5 &&
+          ps.length === 5 &&
+          live.every((p) => envOf({ spec: { template: { spec: p.spec } } }).V === '2')
+        )
+          break;
+      }
+      if (Date.now() > deadline) throw new Error(`the rollout did not finish in 90 s\n${await cluster.diagnostics()}`);
+      await sleep(20);
+    }
+    expect(violations, violations.join('\n')).toEqual([]);
+    // the sampling saw the rollout in motion: a surge pod, and a moment with one pod short of ready
+    expect(consistent).toBeGreaterThan(20);
+    expect(samples.some((s) => s.total === 6)).toBe(true);
+    expect(samples.some((s) => s.ready < 5)).toBe(true);
+    await rolloutDone(name, '30s');
+    await cluster.ok(['delete', 'deploy', name]);
+  });
+
+  it('rollout undo twice toggles between the last two revisions; only revisionHistoryLimit old ReplicaSets are kept', async () => {
+    const name = 'hist';
+    const apply = async (image: string, v: string) => {
+      await cluster.apply(deployment(name, { replicas: 1, image, env: { V: v }, revisionHistoryLimit: 2 }));
+      await rolloutDone(name, '60s');
+    };
+    await apply(TEST_IMAGE, '1'); // revision 1
+    await apply(ALT_IMAGE, '1'); // revision 2
+    const rev = async () => revisionOf(await deploy(name));
+    expect(await rev()).toBe('2');
+
+    expect(await cluster.ok(['rollout', 'undo', `deploy/${name}`])).toBe(`deployment.apps/${name} rolled back\n`);
+    await rolloutDone(name, '60s');
+    expect(imageOf(await deploy(name))).toBe(TEST_IMAGE);
+    expect(await rev()).toBe('3');
+    await settled(name, 1);
+
+    expect(await cluster.ok(['rollout', 'undo', `deploy/${name}`])).toBe(`deployment.apps/${name} rolled back\n`);
+    await rolloutDone(name, '60s');
+    expect(imageOf(await deploy(name))).toBe(ALT_IMAGE);
+    expect(await rev()).toBe('4');
+    const [pod] = await settled(name, 1);
+    expect(pod!.spec?.containers[0]!.image).toBe(ALT_IMAGE);
+    // two sets, their revisions 3 and 4 (the numbers 1 and 2 live on in revision-history)
+    const toggled = await replicaSets(name);
+    expect(toggled.map(revisionOf).sort()).toEqual(['3', '4']);
+    const history = await cluster.ok(['rollout', 'history', `deploy/${name}`]);
+    expect(history).toMatch(/^deployment\.apps\/hist \nREVISION\s+CHANGE-CAUSE\n3\s+<none>\n4\s+<none>\n\n$/);
+
+    // four more rollouts with revisionHistoryLimit 2: the current set and the two newest old ones remain
+    for (const v of ['2', '3', '4', '5']) await apply(ALT_IMAGE, v);
+    expect(await rev()).toBe('8');
+    const rss = await cluster.waitFor('at most 3 ReplicaSets', async () => {
+      const l = await replicaSets(name);
+      return l.length === 3 ? l : undefined;
+    }, 20_000);
+    expect(rss.map(revisionOf).sort()).toEqual(['6', '7', '8']);
+    expect(rss.filter((rs) => revisionOf(rs) !== '8').every((rs) => rs.spec?.replicas === 0)).toBe(true);
+    const table = await cluster.ok(['get', 'rs', '-l', `app=${name}`]);
+    expect(table.trim().split('\n')).toHaveLength(4); // header + 3
+    // and it stays there (a later pass deletes nothing more, recreates nothing)
+    await sleep(1_500);
+    expect((await replicaSets(name)).map((rs) => rs.metadata.uid).sort()).toEqual(rss.map((rs) => rs.metadata.uid).sort());
+    await settled(name, 1);
+    await cluster.ok(['delete', 'deploy', name]);
+  });
+
+  it('kctl scale survives re-applying a manifest that never set replicas', async () => {
+    const name = 'scaled';
+    const manifest = deployment(name, { env: { V: '1' } }); // no spec.replicas
+    expect(await cluster.apply(manifest)).toBe(`deployment.apps/${name} created\n`);
+    await rolloutDone(name);
+    expect((await deploy(name))!.spec?.replicas).toBe(1);
+
+    expect(await cluster.ok(['scale', `deploy/${name}`, '--replicas=3'])).toBe(`deployment.apps/${name} scaled\n`);
+    await rolloutDone(name);
+    const three = await settled(name, 3);
+
+    // the same manifest again: the last-applied configuration never had replicas, so the three-way merge keeps 3
+    expect(await cluster.apply(manifest)).toBe(`deployment.apps/${name} unchanged\n`);
+    expect((await deploy(name))!.spec?.replicas).toBe(3);
+    await sleep(2_000);
+    const still = await settled(name, 3);
+    expect(still.map((p) => p.metadata.uid).sort()).toEqual(three.map((p) => p.metadata.uid).sort());
+
+    // a changed manifest (still no replicas): configured, rolled, and still 3
+    expect(await cluster.apply(deployment(name, { env: { V: '2' } }))).toBe(`deployment.apps/${name} configured\n`);
+    expect((await deploy(name))!.spec?.replicas).toBe(3);
+    await rolloutDone(name);
+    const rolled = await settled(name, 3);
+    expect(rolled.every((p) => p.spec?.containers[0]!.env?.[0]?.value === '2')).toBe(true);
+    expect((await deploy(name))!.spec?.replicas).toBe(3);
+    await cluster.ok(['delete', 'deploy', name]);
+  });
+
+  it('a controller SIGKILLed in the middle of a rollout finishes it after a restart, without duplicate or orphan containers', async () => {
+    const name = 'killed';
+    const opts = { replicas: 4, maxSurge: 1, maxUnavailable: 1, readyDelay: 2 };
+    await cluster.apply(deployment(name, { ...opts, env: { V: '1' } }));
+    await rolloutDone(name);
+    await settled(name, 4);
+
+    await cluster.apply(deployment(name, { ...opts, env: { V: '2' } }));
+    // in the middle: the new set has pods, the old one still has some
+    await cluster.waitFor('the rollout to be under way', async () => {
+      const rss = await replicaSets(name);
+      const d = await deploy(name);
+      const newRS = rss.find((rs) => envOf(rs).V === '2');
+      const oldRS = rss.find((rs) => envOf(rs).V === '1');
+      return !!newRS && (newRS.status?.replicas ?? 0) >= 1 && (oldRS?.spec?.replicas ?? 0) >= 2 && (d?.status?.updatedReplicas ?? 0) < 4;
+    }, 30_000);
+    const pid = Number((await readFile(join(cluster.home, 'controller.pid'), 'utf8')).trim());
+    expect(pid).toBeGreaterThan(0);
+    process.kill(pid, 'SIGKILL');
+    await cluster.waitFor(`controller pid ${pid} to die`, async () => !isAlive(pid));
+    const frozen = (await deploy(name))!;
+    expect(frozen.status?.updatedReplicas ?? 0).toBeLessThan(4);
+    await sleep(1_000);
+
+    // the next mutating command starts a new controller
+    await cluster.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'poke-killed' }, data: { a: '1' } });
+    const newPid = await cluster.waitFor('a new controller', () => cluster.controllerPid());
+    expect(newPid).not.toBe(pid);
+
+    await rolloutDone(name);
+    const live = await settled(name, 4);
+    const d = (await deploy(name))!;
+    expect(envOf(d)).toEqual({ V: '2' });
+    expect(revisionOf(d)).toBe('2');
+    expect(live.every((p) => p.spec?.containers[0]!.env?.[0]?.value === '2')).toBe(true);
+    const rss = await replicaSets(name);
+    expect(rss.map((rs) => [revisionOf(rs), rs.spec?.replicas]).sort()).toEqual([
+      ['1', 0],
+      ['2', 4],
+    ]);
+    await expectContainersMatch(name, live);
+    await cluster.ok(['delete', 'deploy', name]);
+  });
+
+  it('a pod deleted by hand is replaced and a kill -9ed container restarts, without a new revision', async () => {
+    const name = 'heal';
+    await cluster.apply(deployment(name, { replicas: 2 }));
+    await rolloutDone(name);
+    const [a, b] = await settled(name, 2);
+    const before = (await deploy(name))!;
+    expect(revisionOf(before)).toBe('1');
+    const rsBefore = (await replicaSets(name)).map((rs) => rs.metadata.uid);
+
+    expect(await cluster.ok(['delete', 'pod', a!.metadata.name])).toBe(`pod "${a!.metadata.name}" deleted\n`);
+    const replaced = await settled(name, 2);
+    expect(replaced.map((p) => p.metadata.name)).not.toContain(a!.metadata.name);
+    expect(replaced.map((p) => p.metadata.name)).toContain(b!.metadata.name);
+
+    // kill -9 of the container's main process from the host
+    const id = containerIdOf(b!, 'web');
+    const inspect = await dockerCli(['inspect', '-f', '{{.State.Pid}}', id]);
+    const pid = Number(inspect.stdout.trim());
+    expect(pid).toBeGreaterThan(0);
+    process.kill(pid, 'SIGKILL');
+    const restarted = await cluster.waitForPod(b!.metadata.name, 'restarted and ready', (p) => (containerStatus(p, 'web')?.restartCount ?? 0) >= 1 && isReady(p), 60_000);
+    expect(containerStatus(restarted, 'web')!.restartCount).toBe(1);
+
+    const after = (await deploy(name))!;
+    expect(revisionOf(after)).toBe('1');
+    expect(after.metadata.generation).toBe(before.metadata.generation);
+    expect((await replicaSets(name)).map((rs) => rs.metadata.uid)).toEqual(rsBefore);
+    const live = await settled(name, 2);
+    expect(live.map((p) => p.metadata.name)).toContain(b!.metadata.name);
+    await cluster.ok(['delete', 'deploy', name]);
+  });
+
+  it('kctl delete deploy cascades to ReplicaSets, pods and containers; --cascade=orphan leaves them, unowned', async () => {
+    await cluster.apply([deployment('casc', { replicas: 2 }), deployment('orph', { replicas: 2 })]);
+    await rolloutDone('casc');
+    await rolloutDone('orph');
+    const cascPods = await settled('casc', 2);
+    const orphPods = await settled('orph', 2);
+    expect((await containersOf('casc')).filter((c) => c.State === 'running')).toHaveLength(4);
+
+    expect(await cluster.ok(['delete', 'deploy', 'casc'])).toBe('deployment.apps "casc" deleted\n');
+    await cluster.waitFor('casc: ReplicaSets and pods gone', async () => (await replicaSets('casc')).length === 0 && (await pods('casc')).length === 0);
+    await cluster.waitFor('casc: containers removed', async () => (await containersOf('casc')).length === 0, 30_000);
+    expect(await cluster.ok(['get', 'deploy,rs,pods', '-l', 'app=casc'])).toBe('');
+
+    const orphRS = (await replicaSets('orph'))[0]!;
+    expect(orphRS.metadata.ownerReferences?.[0]?.kind).toBe('Deployment');
+    expect(await cluster.ok(['delete', 'deploy', 'orph', '--cascade=orphan'])).toBe('deployment.apps "orph" deleted\n');
+    await cluster.waitFor('orph: the Deployment gone', async () => (await deploy('orph')) === undefined);
+    const rs = await cluster.waitFor('orph: the ReplicaSet without owner', async () => {
+      const l = await replicaSets('orph');
+      return l.length === 1 && !l[0]!.metadata.ownerReferences ? l[0] : undefined;
+    });
+    expect(rs.metadata.uid).toBe(orphRS.metadata.uid);
+    await sleep(1_500);
+    // the pods stay (still the ReplicaSet's), running the same containers
+    const stay = await settled2(orphPods);
+    for (const p of stay) expect(p.metadata.ownerReferences?.map((r) => r.uid)).toEqual([orphRS.metadata.uid]);
+    expect((await replicaSets('orph')).length).toBe(1);
+    await expectContainersMatch('orph', stay);
+
+    await cluster.ok(['delete', 'rs', '-l', 'app=orph']);
+    await cluster.waitFor('orph: pods gone', async () => (await pods('orph')).length === 0);
+    void cascPods;
+  });
+
+  /** The same pods as `before` (by uid), still live and ready. */
+  async function settled2(before: StoredPod[]): Promise<StoredPod[]> {
+    const uids = new Set(before.map((p) => p.metadata.uid));
+    const now = (await store.list<StoredPod>('pods', { namespace: 'default' })).items.filter((p) => uids.has(p.metadata.uid));
+    expect(now).toHaveLength(before.length);
+    for (const p of now) {
+      expect(isTerminating(p), `${p.metadata.name} terminating`).toBe(false);
+      expect(isReady(p), `${p.metadata.name} ready`).toBe(true);
+    }
+    return now;
+  }
+});

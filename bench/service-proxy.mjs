@@ -9,7 +9,7 @@
 //
 // Usage: node scripts/build.mjs && node bench/service-proxy.mjs
 //   BENCH_SECONDS   seconds per case, split over the rounds (default 5)
-//   BENCH_ROUNDS    rounds (default 2)
+//   BENCH_ROUNDS    rounds (default 5: 1 s slices, interleaved)
 //   BENCH_CONCURRENCY  requests in flight (default 8)
 //   KCTL_BENCH_BIN  another build's bin/kctl.js
 // Traffic goes to 127.0.0.1 only, bounded in time. Everything made carries kctl.io/test-run=<id> and is removed.
@@ -23,7 +23,7 @@ import Docker from 'dockerode';
 const repo = resolve(import.meta.dirname, '..');
 const kctlBin = process.env.KCTL_BENCH_BIN ?? join(repo, 'bin/kctl.js');
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
-const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 2));
+const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5));
 const concurrency = Math.max(1, Number(process.env.BENCH_CONCURRENCY ?? 8));
 const IMAGE = 'kctl-test/busybox:1';
 const runId = `bench-svc-${process.pid}-${Date.now().toString(36)}`;

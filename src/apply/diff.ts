@@ -4,7 +4,7 @@
 // Noise removed as kubectl does: metadata.managedFields on both sides. The merged side keeps the live
 // resourceVersion (a dry run does not write) and gets generation+1 when its spec changed (the server bumps it).
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
-import { stringify } from 'yaml';
+import { toYAML } from '../printers/yaml.js';
 import type { KubeObject } from '../api/types.js';
 import { clone, deepEqual, isMap, sortKeys } from './json.js';
 
@@ -27,7 +27,7 @@ export function diffFileName(obj: KubeObject): string {
 /** YAML as kubectl diff writes it (sigs.k8s.io/yaml: keys sorted, block lists not indented); '' for undefined. */
 export function diffYaml(obj: unknown): string {
   if (obj === undefined) return '';
-  return stringify(sortKeys(obj), { indentSeq: false, lineWidth: 0, version: '1.1' });
+  return toYAML(sortKeys(obj));
 }
 
 function withoutManagedFields(obj: KubeObject): KubeObject {

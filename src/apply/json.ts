@@ -63,43 +63,8 @@ export function deepEqual(a: unknown, b: unknown): boolean {
 /** How Go's fmt %v prints a scalar: used where upstream compares merge-key values as strings. */
 export const scalarString = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v) ?? 'undefined');
 
-const GO_ESCAPES: Record<string, string> = {
-  '<': '\\u003c',
-  '>': '\\u003e',
-  '&': '\\u0026',
-  '\u2028': '\\u2028',
-  '\u2029': '\\u2029',
-};
-
 /**
- * JSON exactly as Go's encoding/json writes a map[string]interface{}: compact, keys sorted, and the HTML-safe
- * escapes (<, >, & as \u003c, \u003e, \u0026). This is the byte form kubectl stores in the
- * last-applied-configuration annotation.
+ * JSON exactly as Go's encoding/json writes a map[string]interface{} (compact, keys sorted, HTML-safe escapes):
+ * the byte form kubectl stores in the last-applied-configuration annotation.
  */
-export function goJson(v: unknown): string {
-  if (v === null || v === undefined) return 'null';
-  if (Array.isArray(v)) return `[${v.map((x) => goJson(x)).join(',')}]`;
-  if (typeof v === 'object') {
-    const m = v as JsonMap;
-    const keys = Object.keys(m)
-      .filter((k) => m[k] !== undefined)
-      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${keys.map((k) => `${goString(k)}:${goJson(m[k])}`).join(',')}}`;
-  }
-  if (typeof v === 'string') return goString(v);
-  return JSON.stringify(v) ?? 'null';
-}
-
-const goString = (s: string): string => JSON.stringify(s).replace(/[<>&\u2028\u2029]/g, (c) => GO_ESCAPES[c] ?? c);
-
-/** Recursively sorts map keys (sigs.k8s.io/yaml prints keys in this order). */
-export function sortKeys<T>(v: T): T {
-  if (Array.isArray(v)) return v.map((x) => sortKeys(x)) as T;
-  if (v !== null && typeof v === 'object') {
-    const m = v as JsonMap;
-    const out: JsonMap = {};
-    for (const k of Object.keys(m).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) if (m[k] !== undefined) out[k] = sortKeys(m[k]);
-    return out as T;
-  }
-  return v;
-}
+export { goJSON as goJson, sortKeys } from '../util/go-json.js';

@@ -28,7 +28,7 @@ export function nameFromCommandArgs(args: readonly string[], argsLenAtDash: numb
 
 // ---- sources (kubectl pkg/util ParseLiteralSource / ParseFileSource, cmd/util AddFromEnvFile)
 
-export const REDACTED = '<secret contents redacted>';
+export const REDACTED = '<redacted>';
 
 /** `key=value` → [key, value]; the value may hold `=` and may be empty. For a Secret the error hides the source. */
 export function parseLiteralSource(source: string, secret = false): [string, string] {

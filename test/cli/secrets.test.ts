@@ -103,6 +103,16 @@ describe('Secrets at rest', () => {
     expect(r.stderr).not.toContain('TOPSECRET');
   });
 
+  it.each([
+    ['data: {password: 987654321}', 'data[password]: Invalid value: "<redacted>": data[password] in body must be of type string: "integer"', '987654321'],
+    ['stringData: {password: [TOPSECRET]}', 'stringData[password]: Invalid value: "<redacted>": stringData[password] in body must be of type string: "array"', 'TOPSECRET'],
+  ])('a Secret value of the wrong type is not echoed either (%s)', (body, want, value) => {
+    const r = k.run(['apply', '-f', '-'], { input: `apiVersion: v1\nkind: Secret\nmetadata: {name: typed}\n${body}\n` });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(want);
+    expect(r.stderr).not.toContain(value);
+  });
+
   it('a tampered Secret file gives an error naming the object, never plaintext or a stack; other kinds still work', () => {
     k.run(['create', 'secret', 'generic', 'victim', '--from-literal=password=victim-value-31337']);
     const path = secretFile('victim');

@@ -92,7 +92,7 @@ describe.runIf(haveDocker)('deployments on the Docker engine (kctl CLI + backgro
 
   const deploy = (name: string) => store.tryGet<DeployObj>({ resource: 'deployments', namespace: 'default', name });
   const replicaSets = async (app: string) => (await store.list<RSObj>('replicasets', { namespace: 'default' })).items.filter((rs) => rs.metadata.labels?.app === app);
-  const pods = async (app: string) => (await store.list<StoredPod>('pods', { namespace: 'default' })).items.filter((p) => p.metadata.labels?.app === app);
+  const pods = async (app: string) => ((await store.list('pods', { namespace: 'default' })).items as unknown as StoredPod[]).filter((p) => p.metadata.labels?.app === app);
   /** This run's containers (all states) of the pods whose name starts with `<app>-`. */
   const containersOf = async (app: string): Promise<Docker.ContainerInfo[]> =>
     (await cluster.containers()).filter((c) => c.Labels['kctl.io/pod-name']?.startsWith(`${app}-`));
@@ -435,7 +435,7 @@ describe.runIf(haveDocker)('deployments on the Docker engine (kctl CLI + backgro
   /** The same pods as `before` (by uid), still live and ready. */
   async function settled2(before: StoredPod[]): Promise<StoredPod[]> {
     const uids = new Set(before.map((p) => p.metadata.uid));
-    const now = (await store.list<StoredPod>('pods', { namespace: 'default' })).items.filter((p) => uids.has(p.metadata.uid));
+    const now = ((await store.list('pods', { namespace: 'default' })).items as unknown as StoredPod[]).filter((p) => uids.has(p.metadata.uid));
     expect(now).toHaveLength(before.length);
     for (const p of now) {
       expect(isTerminating(p), `${p.metadata.name} terminating`).toBe(false);

@@ -29,25 +29,44 @@ export function dryRunSuffix(d: DryRun): string {
   return d === 'client' ? ' (dry run)' : d === 'server' ? ' (server dry run)' : '';
 }
 
-/**
- * Go-style durations as kubectl flags take them: 30s, 1m30s, 2h, 500ms, 1.5h, -1s; a bare number is seconds.
- * Throws UsageError(`invalid duration "x"`).
- */
+const UNITS: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, 'μs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** Go's time.ParseDuration, in milliseconds: `300ms`, `5s`, `2m`, `1h30m`, `1.5h`. Throws Go's message. */
+export function parseGoDuration(s: string): number {
+  const bad = (why = 'invalid duration'): never => {
+    throw new Error(`time: ${why} ${JSON.stringify(s)}`);
+  };
+  let rest = s;
+  let sign = 1;
+  if (rest[0] === '-' || rest[0] === '+') {
+    sign = rest[0] === '-' ? -1 : 1;
+    rest = rest.slice(1);
+  }
+  if (rest === '0') return 0;
+  if (rest === '') bad();
+  let total = 0;
+  while (rest !== '') {
+    const m = /^(\d*)(?:\.(\d*))?/.exec(rest)!;
+    if (m[0] === '' || m[0] === '.') bad();
+    rest = rest.slice(m[0].length);
+    const u = /^[^\d.]+/.exec(rest)?.[0];
+    if (!u) bad('missing unit in duration');
+    const unit = UNITS[u!];
+    if (unit === undefined) throw new Error(`time: unknown unit ${JSON.stringify(u)} in duration ${JSON.stringify(s)}`);
+    rest = rest.slice(u!.length);
+    total += Number(`${m[1] || '0'}.${m[2] || '0'}`) * unit;
+  }
+  return sign * total;
+}
+
+/** Durations as kctl's flags take them: Go's (`30s`, `1m30s`, `500ms`); a bare integer means seconds. */
 export function parseDurationMs(s: string): number {
   if (/^[+-]?\d+$/.test(s)) return Number(s) * 1000;
-  const m = /^([+-]?)(.*)$/.exec(s)!;
-  const sign = m[1] === '-' ? -1 : 1;
-  const body = m[2]!;
-  const re = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/gy;
-  const unit: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, 'μs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-  let total = 0;
-  let consumed = 0;
-  for (let x = re.exec(body); x; x = re.exec(body)) {
-    total += Number(x[1]) * unit[x[2]!]!;
-    consumed = re.lastIndex;
+  try {
+    return parseGoDuration(s);
+  } catch {
+    throw new UsageError(`invalid duration "${s}"`);
   }
-  if (body === '' || consumed !== body.length) throw new UsageError(`invalid duration "${s}"`);
-  return sign * total;
 }
 
 /** pflag's wording for a bad flag value: `invalid argument "x" for "--timeout" flag: ...`. */

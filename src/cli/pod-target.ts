@@ -314,35 +314,7 @@ export const isService = (o: ResolvedPod['owner']): o is { kind: KindInfo; objec
 // ---------------------------------------------------------------------------------------------------
 // Durations
 
-const UNITS: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, 'μs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** Go's time.ParseDuration, in milliseconds: `300ms`, `5s`, `2m`, `1h30m`, `1.5h`. Throws Go's message. */
-export function parseGoDuration(s: string): number {
-  const bad = (why = 'invalid duration'): never => {
-    throw new Error(`time: ${why} ${JSON.stringify(s)}`);
-  };
-  let rest = s;
-  let sign = 1;
-  if (rest[0] === '-' || rest[0] === '+') {
-    sign = rest[0] === '-' ? -1 : 1;
-    rest = rest.slice(1);
-  }
-  if (rest === '0') return 0;
-  if (rest === '') bad();
-  let total = 0;
-  while (rest !== '') {
-    const m = /^(\d*)(?:\.(\d*))?/.exec(rest)!;
-    if (m[0] === '' || m[0] === '.') bad();
-    rest = rest.slice(m[0].length);
-    const u = /^[^\d.]+/.exec(rest)?.[0];
-    if (!u) bad('missing unit in duration');
-    const unit = UNITS[u!];
-    if (unit === undefined) throw new Error(`time: unknown unit ${JSON.stringify(u)} in duration ${JSON.stringify(s)}`);
-    rest = rest.slice(u!.length);
-    total += Number(`${m[1] || '0'}.${m[2] || '0'}`) * unit;
-  }
-  return sign * total;
-}
+export { parseGoDuration } from './flags.js';
 
 /** Go's time.Duration.String for milliseconds: `0s`, `250ms`, `5m3.123s`, `1h0m0s`. */
 export function goDurationString(ms: number): string {

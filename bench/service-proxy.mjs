@@ -14,7 +14,7 @@
 //   KCTL_BENCH_BIN  another build's bin/kctl.js
 // Traffic goes to 127.0.0.1 only, bounded in time. Everything made carries kctl.io/test-run=<id> and is removed.
 import { spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -90,6 +90,30 @@ async function drive(port, keepAlive, ms) {
   return { lat, errors, ms };
 }
 
+/** CPU time (ms) a process has used so far, from /proc (Linux); undefined elsewhere. */
+function cpuMs(pid) {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime, in clock ticks of 10 ms
+  } catch {
+    return undefined;
+  }
+}
+
+/** The docker-proxy process publishing 127.0.0.1:<hostPort> (Docker's userland proxy), if any. */
+function dockerProxyPid(hostPort) {
+  try {
+    for (const d of readdirSync('/proc')) {
+      if (!/^\d+$/.test(d)) continue;
+      const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0');
+      if (cmd[0]?.endsWith('docker-proxy') && cmd.includes('-host-port') && cmd[cmd.indexOf('-host-port') + 1] === String(hostPort)) return Number(d);
+    }
+  } catch {
+    /* no /proc */
+  }
+  return undefined;
+}
+
 const percentile = (xs, p) => {
   if (!xs.length) return NaN;
   const s = [...xs].sort((a, b) => a - b);
@@ -158,14 +182,19 @@ try {
     { name: 'direct, keep-alive on ', port: hostPort, keepAlive: true },
     { name: 'proxy,  keep-alive on ', port: nodePort, keepAlive: true },
   ];
-  const agg = new Map(cases.map((c) => [c.name, { lat: [], errors: 0, ms: 0 }]));
+  const agg = new Map(cases.map((c) => [c.name, { lat: [], errors: 0, ms: 0, cpu: { client: 0, controller: 0, dockerProxy: 0 } }]));
+  const dpPid = dockerProxyPid(hostPort);
+  const cpuNow = () => ({ client: (process.cpuUsage().user + process.cpuUsage().system) / 1000, controller: cpuMs(controller.pid) ?? NaN, dockerProxy: dpPid ? (cpuMs(dpPid) ?? NaN) : NaN });
   // warm-up (JIT, connection set-up paths), not counted
   for (const c of cases) await drive(c.port, c.keepAlive, 300);
   const slice = (seconds * 1000) / rounds;
   for (let r = 0; r < rounds; r++)
     for (const c of cases) {
+      const before = cpuNow();
       const x = await drive(c.port, c.keepAlive, slice);
+      const after = cpuNow();
       const a = agg.get(c.name);
+      for (const k of Object.keys(a.cpu)) a.cpu[k] += after[k] - before[k];
       a.lat.push(...x.lat);
       a.errors += x.errors;
       a.ms += x.ms;
@@ -173,12 +202,25 @@ try {
 
   const rows = cases.map((c) => {
     const a = agg.get(c.name);
-    return { case: c.name.trim(), rps: (a.lat.length / a.ms) * 1000, p50: percentile(a.lat, 50), p99: percentile(a.lat, 99), requests: a.lat.length, errors: a.errors };
+    const perReq = (ms) => (ms * 1000) / Math.max(1, a.lat.length);
+    return {
+      case: c.name.trim(),
+      rps: (a.lat.length / a.ms) * 1000,
+      p50: percentile(a.lat, 50),
+      p99: percentile(a.lat, 99),
+      requests: a.lat.length,
+      errors: a.errors,
+      cpuUsPerRequest: { client: perReq(a.cpu.client), controller: perReq(a.cpu.controller), dockerProxy: perReq(a.cpu.dockerProxy) },
+    };
   });
   console.log(`service proxy vs direct: 1 httpd pod, ${concurrency} in flight, ${seconds}s per case in ${rounds} rounds (127.0.0.1 only)`);
-  console.log('case                      req/s     p50 ms   p99 ms   requests  errors');
+  console.log('case                      req/s     p50 ms   p99 ms   requests  errors   CPU µs/request: client  kctl-controller  docker-proxy');
+  const us = (v) => (Number.isFinite(v) ? v.toFixed(0) : '-').padStart(6);
   for (const r of rows)
-    console.log(`${r.case.padEnd(24)} ${r.rps.toFixed(0).padStart(7)}  ${r.p50.toFixed(2).padStart(7)}  ${r.p99.toFixed(2).padStart(7)}  ${String(r.requests).padStart(8)}  ${String(r.errors).padStart(6)}`);
+    console.log(
+      `${r.case.padEnd(24)} ${r.rps.toFixed(0).padStart(7)}  ${r.p50.toFixed(2).padStart(7)}  ${r.p99.toFixed(2).padStart(7)}  ${String(r.requests).padStart(8)}  ${String(r.errors).padStart(6)}   ${' '.repeat(10)}${us(r.cpuUsPerRequest.client)}  ${us(r.cpuUsPerRequest.controller).padStart(15)}  ${us(r.cpuUsPerRequest.dockerProxy).padStart(12)}`,
+    );
+  console.log(`load average at the end: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} (2 cores shared)`);
   for (const ka of ['off', 'on']) {
     const d = rows.find((r) => r.case === `direct, keep-alive ${ka}`);
     const p = rows.find((r) => r.case === `proxy,  keep-alive ${ka}`);

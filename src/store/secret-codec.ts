@@ -26,7 +26,7 @@
 // A Secret file that is plain JSON (written before encryption existed) is still read, and encrypted by its next
 // write. node:crypto is imported only when a Secret is encoded or decoded: verbs that never touch a Secret do not
 // load it.
-import { link, mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
+import { link, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KctlError } from '../util/errors.js';
 import { randomHex } from '../util/ids.js';
@@ -111,12 +111,24 @@ async function readKeyFile(path: string): Promise<Buffer | undefined> {
   }
 }
 
+const TEMP_PREFIX = `.${SECRET_KEY_FILE}.`;
+
+/** Temp key files a killed creator left (never used: its key was not linked into place), older than a minute. */
+async function removeStaleTemps(dir: string): Promise<void> {
+  for (const n of await readdir(dir).catch(() => [] as string[])) {
+    if (!n.startsWith(TEMP_PREFIX) || !n.endsWith('.tmp')) continue;
+    const st = await stat(join(dir, n)).catch(() => undefined);
+    if (st && Date.now() - st.mtimeMs > 60_000) await unlink(join(dir, n)).catch(() => undefined);
+  }
+}
+
 /** Creates `path` holding a new random key unless it exists; returns the key that is there afterwards. */
 async function createKeyFile(dir: string, path: string): Promise<Buffer> {
   const { randomBytes } = await loadCrypto();
   await mkdir(dir, { recursive: true, mode: 0o700 });
+  await removeStaleTemps(dir);
   const key = randomBytes(KEY_BYTES);
-  const tmp = join(dir, `.${SECRET_KEY_FILE}.${process.pid}.${randomHex(4)}.tmp`);
+  const tmp = join(dir, `${TEMP_PREFIX}${process.pid}.${randomHex(4)}.tmp`);
   const fh = await open(tmp, 'wx', 0o600);
   try {
     await fh.writeFile(`${key.toString('base64')}\n`);

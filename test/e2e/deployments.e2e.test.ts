@@ -140,6 +140,7 @@ describe.runIf(haveDocker)('deployments on the Docker engine (kctl CLI + backgro
 
   afterAll(async () => {
     await store?.close();
+    if (process.env.KEEP_LOG) await import('node:fs/promises').then((f) => f.copyFile(join(cluster.home, 'controller.log'), process.env.KEEP_LOG!)).catch(() => undefined);
     await cluster.dispose();
   });
 
@@ -398,11 +399,11 @@ describe.runIf(haveDocker)('deployments on the Docker engine (kctl CLI + backgro
     await cluster.ok(['delete', 'deploy', name]);
   });
 
-  it('kctl delete deploy cascades to ReplicaSets, pods and containers; --cascade=orphan leaves them, unowned', async () => {
-    await cluster.apply([deployment('casc', { replicas: 2 }), deployment('orph', { replicas: 2 })]);
-    await rolloutDone('casc');
-    await rolloutDone('orph');
-    const cascPods = await settled('casc', 2);
+  it('kctl delete deploy cascades to ReplicaSets, pods and containers (background, foreground); --cascade=orphan leaves them, unowned', async () => {
+    await cluster.apply([deployment('casc', { replicas: 2 }), deployment('fg', { replicas: 2 }), deployment('orph', { replicas: 2 })]);
+    for (const n of ['casc', 'fg', 'orph']) await rolloutDone(n);
+    await settled('casc', 2);
+    await settled('fg', 2);
     const orphPods = await settled('orph', 2);
     expect((await containersOf('casc')).filter((c) => c.State === 'running')).toHaveLength(4);
 
@@ -410,6 +411,13 @@ describe.runIf(haveDocker)('deployments on the Docker engine (kctl CLI + backgro
     await cluster.waitFor('casc: ReplicaSets and pods gone', async () => (await replicaSets('casc')).length === 0 && (await pods('casc')).length === 0);
     await cluster.waitFor('casc: containers removed', async () => (await containersOf('casc')).length === 0, 30_000);
     expect(await cluster.ok(['get', 'deploy,rs,pods', '-l', 'app=casc'])).toBe('');
+
+    // foreground: `kctl delete` waits for the Deployment, which goes only after its ReplicaSet and their pods
+    expect(await cluster.ok(['delete', 'deploy', 'fg', '--cascade=foreground'])).toBe('deployment.apps "fg" deleted\n');
+    expect(await deploy('fg')).toBeUndefined();
+    expect(await replicaSets('fg')).toEqual([]);
+    expect(await pods('fg')).toEqual([]);
+    await cluster.waitFor('fg: containers removed', async () => (await containersOf('fg')).length === 0, 30_000);
 
     const orphRS = (await replicaSets('orph'))[0]!;
     expect(orphRS.metadata.ownerReferences?.[0]?.kind).toBe('Deployment');
@@ -429,7 +437,6 @@ describe.runIf(haveDocker)('deployments on the Docker engine (kctl CLI + backgro
 
     await cluster.ok(['delete', 'rs', '-l', 'app=orph']);
     await cluster.waitFor('orph: pods gone', async () => (await pods('orph')).length === 0);
-    void cascPods;
   });
 
   /** The same pods as `before` (by uid), still live and ready. */

@@ -26,10 +26,14 @@ async function related(ctx: CliContext, obj: KubeObject): Promise<{ events: Kube
 export async function runDescribe(args: string[], flags: SelectFlags, ctx: CliContext): Promise<void> {
   // `describe pods web` also matches name prefixes in kubectl; kctl asks for exact names
   const { selected, errors } = await selectObjects(ctx, args, flags, 'describe');
-  const { describe } = await import('../../printers/describe.js');
+  const { describe, joinDescriptions, colorizeDescribe } = await import('../../printers/describe.js');
   const pages: string[] = [];
   for (const s of selected) for (const obj of s.objects) pages.push(describe(obj, await related(ctx, obj), ctx.clock.now()));
-  if (pages.length > 0) ctx.out(pages.join('\n\n') + (pages[pages.length - 1]!.endsWith('\n') ? '' : '\n'));
+  if (pages.length > 0) {
+    const text = joinDescriptions(pages);
+    // section headings in bold on a terminal only (ctx.color is false for pipes and with NO_COLOR)
+    ctx.out(ctx.color ? await colorizeDescribe(text) : text);
+  }
   else if (errors.length === 0) ctx.err(noResourcesMessage(ctx, Boolean(flags.allNamespaces), selected.map((s) => s.kind)));
   if (errors.length > 0) throw errors.length === 1 ? errors[0]! : new MultiError(errors);
 }

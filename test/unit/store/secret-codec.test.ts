@@ -1,7 +1,7 @@
 // Secrets encrypted at rest (src/store/secret-codec.ts): through a real FileStore in a tmpdir, grepping the raw
 // files; tampering, wrong keys, rotation, the key file's creation (once, 0600, agreed on by racing processes).
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -226,6 +226,18 @@ describe('the key file', () => {
     }
     expect(readdirSync(home).filter((n) => n.includes('secret.key'))).toEqual(['secret.key']);
   }, 60_000);
+
+  it('removes a temp key file a killed creator left behind (older than a minute) when it creates the key', async () => {
+    const home = newHome();
+    mkdirSync(home, { recursive: true });
+    const stale = join(home, '.secret.key.999999.abcd1234.tmp');
+    const fresh = join(home, '.secret.key.999998.abcd1234.tmp');
+    writeFileSync(stale, 'x');
+    writeFileSync(fresh, 'x');
+    utimesSync(stale, new Date(Date.now() - 120_000), new Date(Date.now() - 120_000));
+    await new SecretCodec(home).encode(ref('t'), Buffer.from('{}'));
+    expect(readdirSync(home).sort()).toEqual(['.secret.key.999998.abcd1234.tmp', 'secret.key']);
+  });
 
   it('refuses a key file that is not a key, naming it', async () => {
     const home = newHome();

@@ -12,7 +12,7 @@
 //   KCTL_ALLOCATABLE_PODS      allocatable.pods         110      pods the node takes
 //   DOCKER_HOST                dockerHost               unix:///var/run/docker.sock
 //   KCTL_ALLOW_PRIVILEGED      allowPrivileged          false    permit securityContext.privileged
-//   KCTL_PROXY_BIND_ADDRESS    proxyBindAddress         127.0.0.1 where Service listeners bind (a later issue)
+//   KCTL_PROXY_BIND_ADDRESS    proxyBindAddress         127.0.0.1 where NodePort/LoadBalancer listeners bind
 //   KCTL_NODE_NAME             nodeName                 host name lower-cased and DNS-safe, else kctl-node
 //   KCTL_TEST_RUN              testRun                  (none)   label kctl.io/test-run on every container (tests)
 //

@@ -167,6 +167,12 @@ const DEFAULTERS: Record<string, (o: Obj) => void> = {
   },
   Secret(o) {
     setIfMissing(o, 'type', 'Opaque');
+    // stringData is write-only: the API server merges it into data (base64) and never stores it
+    if (isObj(o.stringData)) {
+      const data = isObj(o.data) ? o.data : (o.data = {});
+      for (const [k, v] of Object.entries(o.stringData)) if (typeof v === 'string') data[k] = Buffer.from(v, 'utf8').toString('base64');
+      delete o.stringData;
+    }
   },
   PersistentVolumeClaim(o) {
     setIfMissing(objAt(o, 'spec'), 'volumeMode', 'Filesystem');

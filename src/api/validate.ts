@@ -135,6 +135,9 @@ export function validateWith(v: KindValidator, obj: unknown, opts: ValidateOptio
   const unknown: (string | number)[][] = [];
   for (const e of v.validate.errors ?? []) {
     const { segments, text } = fieldPathOf(e.instancePath, data, v.mapFields);
+    // a Secret's data/stringData values are never echoed: they may be the secret itself
+    const redact = ki.kind === 'Secret' && (segments[0] === 'data' || segments[0] === 'stringData') && segments.length > 1;
+    const shown = (x: unknown): string => (redact ? '"<redacted>"' : goValue(x));
     const at = (extra?: string) =>
       extra === undefined ? { path: text, segments } : { path: text ? `${text}.${extra}` : extra, segments: [...segments, extra] };
     switch (e.keyword) {
@@ -158,13 +161,13 @@ export function validateWith(v: KindValidator, obj: unknown, opts: ValidateOptio
         break;
       case 'enum': {
         const allowed = (e.params.allowedValues as unknown[]).map((x) => JSON.stringify(x)).join(', ');
-        out.push({ ...at(), message: `Unsupported value: ${goValue(e.data)}: supported values: ${allowed}`, severity: 'error' });
+        out.push({ ...at(), message: `Unsupported value: ${shown(e.data)}: supported values: ${allowed}`, severity: 'error' });
         break;
       }
       case 'type':
         out.push({
           ...at(),
-          message: `Invalid value: ${goValue(e.data)}: ${text} in body must be of type ${String(e.params.type)}: "${jsonType(e.data)}"`,
+          message: `Invalid value: ${shown(e.data)}: ${text} in body must be of type ${String(e.params.type)}: "${jsonType(e.data)}"`,
           severity: 'error',
         });
         break;
@@ -173,13 +176,13 @@ export function validateWith(v: KindValidator, obj: unknown, opts: ValidateOptio
           ...at(),
           message:
             e.params.pattern === QUANTITY_PATTERN
-              ? `Invalid value: ${goValue(e.data)}: ${QUANTITY_FORMAT_ERROR}`
-              : `Invalid value: ${goValue(e.data)}: ${text} in body should match '${String(e.params.pattern)}'`,
+              ? `Invalid value: ${shown(e.data)}: ${QUANTITY_FORMAT_ERROR}`
+              : `Invalid value: ${shown(e.data)}: ${text} in body should match '${String(e.params.pattern)}'`,
           severity: 'error',
         });
         break;
       default:
-        out.push({ ...at(), message: `Invalid value: ${goValue(e.data)}: failed ${e.keyword} ${JSON.stringify(e.params)}`, severity: 'error' });
+        out.push({ ...at(), message: `Invalid value: ${shown(e.data)}: failed ${e.keyword} ${JSON.stringify(e.params)}`, severity: 'error' });
     }
   }
   if (mode !== 'strict')

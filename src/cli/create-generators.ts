@@ -5,6 +5,7 @@
 import type { KubeObject } from '../api/types.js';
 import { configMapKeyErrors, envVarNameErrors } from '../api/semantic.js';
 import { KctlError } from '../util/errors.js';
+import { goJSON } from '../util/go-json.js';
 
 type Obj = Record<string, unknown>;
 
@@ -160,7 +161,7 @@ export class ConfigMapBuilder {
     const m: Obj = { data: sortedRecord(this.data), kind: 'ConfigMap', name: this.name };
     if (Object.keys(this.binaryData).length > 0)
       m.binaryData = sortedRecord(Object.fromEntries(Object.entries(this.binaryData).map(([k, v]) => [k, v.toString('base64')])));
-    return goCompactJSON(sortKeysDeep(m));
+    return goJSON(m);
   }
 }
 
@@ -197,7 +198,7 @@ export class SecretBuilder {
 
   /** kubectl --append-hash (hash.SecretHash): over kind/type/name/data */
   hashInput(): string {
-    return goCompactJSON(sortKeysDeep({ data: this.encoded(), kind: 'Secret', name: this.name, type: this.type }));
+    return goJSON({ data: this.encoded(), kind: 'Secret', name: this.name, type: this.type });
   }
 }
 
@@ -337,7 +338,8 @@ export function withCreateAnnotation(obj: KubeObject): KubeObject {
 
 const escapeGo = (s: string): string => s.replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
-/** json.Marshal of a typed object: fields in the order given (struct order), HTML-safe escapes. */
+/** json.Marshal of a typed object: fields in the order given (struct order, unlike util/go-json's sorted maps),
+ *  HTML-safe escapes. */
 export function goCompactJSON(v: unknown): string {
   return escapeGo(JSON.stringify(v));
 }
@@ -349,10 +351,4 @@ export function typedJSON(v: unknown): string {
 
 function sortedRecord<T>(r: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.keys(r).sort().map((k) => [k, r[k]!]));
-}
-
-function sortKeysDeep(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(sortKeysDeep);
-  if (v && typeof v === 'object' && !Buffer.isBuffer(v)) return Object.fromEntries(Object.keys(v as Obj).sort().map((k) => [k, sortKeysDeep((v as Obj)[k])]));
-  return v;
 }

@@ -62,7 +62,7 @@ function makeContext(io: CliIO, deps: CliDeps, program: Command): CliContext {
     store() {
       store ??= deps.store
         ? Promise.resolve(deps.store)
-        : import('../store/file-store.js').then((m) => m.FileStore.open(home));
+        : import('../store/open.js').then((m) => m.openDefaultStore(home));
       return store;
     },
     runtime() {

@@ -192,8 +192,8 @@ export class Cluster {
     const { config, clock, log } = this;
     if (this.opts.store) this._store = this.opts.store;
     else {
-      const { FileStore } = await import('../store/file-store.js');
-      this._store = await FileStore.open(config.home);
+      const { openDefaultStore } = await import('../store/open.js');
+      this._store = await openDefaultStore(config.home);
       this.ownStore = true;
     }
     this._runtime = this.opts.runtime ?? (await defaultRuntime(config));

@@ -25,7 +25,7 @@ import {
 import { ATTEMPT, CONTAINER_NAME, POD_NAME, POD_NAMESPACE, SANDBOX_CONTAINER_NAME, podRefFromLabels, type PodRef } from '../runtime/names.js';
 import { parseObjectKey, type Store, type WatchEvent } from '../store/store.js';
 import type { Clock } from '../util/clock.js';
-import { isNotFound } from '../util/errors.js';
+import { isConflict, isNotFound } from '../util/errors.js';
 import type { ConfigMap, Secret } from '../api/types.js';
 import { nextBackoff, type BackoffEntry } from './backoff.js';
 import { ContainerConfigError, envReferences, makeEnvironmentVariables } from './env.js';
@@ -113,6 +113,13 @@ type PodObject = Pod & KubeObject;
 const OWN_START_TTL_MS = 30_000;
 const startKey = (uid: string, container: string, attempt: number | string): string => `${uid}/${container}/${attempt}`;
 
+/** What of a pod, besides its status, the kubelet acts on (the ports annotation is its own). */
+function podSignature(pod: PodObject): string {
+  const m = pod.metadata;
+  const { [PORTS_ANNOTATION]: _own, ...annotations } = m.annotations ?? {};
+  return JSON.stringify([m.uid, m.generation, m.deletionTimestamp, m.deletionGracePeriodSeconds, m.labels, annotations, m.finalizers, pod.spec]);
+}
+
 /** Pod passes running at once. */
 export const KUBELET_CONCURRENCY = 10;
 /** How often an unwired kubelet (no onEnqueue) looks again at a pod with pending work or probes. */
@@ -166,6 +173,8 @@ export class Kubelet implements Reconciler {
    * skipping it saves a pass over the pod per container (a burst of pods starts faster).
    */
   private readonly ownStarts = new Map<string, number>();
+  /** podSignature() of the last watch event of each pod key */
+  private readonly seenPods = new Map<string, string>();
   private enqueueFn: (key: string) => void;
   /** whether background completions can enqueue (else reconcile polls while something is pending) */
   private wired: boolean;
@@ -233,8 +242,16 @@ export class Kubelet implements Reconciler {
     const o = ev.object;
     if (o.kind !== 'Pod') return [];
     const pod = o as PodObject;
+    const key = podKeyOf(pod.metadata.namespace ?? 'default', pod.metadata.name);
+    if (ev.type === 'DELETED') this.seenPods.delete(key);
     if (pod.spec?.nodeName !== this.nodeName) return [];
-    return [podKeyOf(pod.metadata.namespace ?? 'default', pod.metadata.name)];
+    if (ev.type === 'DELETED') return [key];
+    // A write of the status alone (the kubelet's own, mostly) needs no pass: as upstream's pod config, react to
+    // what the kubelet acts on (spec, deletion, labels, annotations), not to status writes.
+    const sig = podSignature(pod);
+    if (ev.type === 'MODIFIED' && this.seenPods.get(key) === sig) return [];
+    this.seenPods.set(key, sig);
+    return [key];
   }
 
   async resyncKeys(): Promise<string[]> {
@@ -799,30 +816,40 @@ export class Kubelet implements Reconciler {
     // events); `get pods` shows Terminating from deletionTimestamp alone.
     if (pod.metadata.deletionTimestamp) return;
     let cur = pod;
-    try {
-      const want = portsAnnotation(cur, observed);
-      const have = cur.metadata.annotations?.[PORTS_ANNOTATION];
-      if (want !== have) {
-        const next = structuredClone(cur);
-        const ann = { ...(next.metadata.annotations ?? {}) };
-        if (want === undefined) delete ann[PORTS_ANNOTATION];
-        else ann[PORTS_ANNOTATION] = want;
-        if (Object.keys(ann).length) next.metadata.annotations = ann;
-        else delete next.metadata.annotations;
-        cur = await this.store.update<PodObject>(next);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const want = portsAnnotation(cur, observed);
+        const have = cur.metadata.annotations?.[PORTS_ANNOTATION];
+        if (want !== have) {
+          const next = structuredClone(cur);
+          const ann = { ...(next.metadata.annotations ?? {}) };
+          if (want === undefined) delete ann[PORTS_ANNOTATION];
+          else ann[PORTS_ANNOTATION] = want;
+          if (Object.keys(ann).length) next.metadata.annotations = ann;
+          else delete next.metadata.annotations;
+          cur = await this.store.update<PodObject>(next);
+        }
+        const status = generatePodStatus({
+          pod: cur,
+          observed,
+          now: this.clock.now(),
+          waiting,
+          hostIP: this.config.hostIP,
+          runtimeName: this.config.runtimeName,
+        });
+        if (statusChanged(cur, status)) await this.store.updateStatus<PodObject>({ ...cur, status });
+        return;
+      } catch (e) {
+        if (isNotFound(e)) return; // the pod went away meanwhile
+        if (!isConflict(e) || attempt >= 2) throw e;
+        // Someone else wrote the pod since this pass read it (the scheduler's PodScheduled condition, mostly).
+        // What the pass observed in the engine still holds while the pod's spec and deletion did not change:
+        // write it over the fresh object instead of redoing the whole pass.
+        const fresh = await this.store.tryGet<PodObject>({ resource: 'pods', namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name });
+        if (!fresh || fresh.metadata.uid !== pod.metadata.uid) return;
+        if (fresh.metadata.generation !== pod.metadata.generation || fresh.metadata.deletionTimestamp) throw e; // re-plan
+        cur = fresh;
       }
-      const status = generatePodStatus({
-        pod: cur,
-        observed,
-        now: this.clock.now(),
-        waiting,
-        hostIP: this.config.hostIP,
-        runtimeName: this.config.runtimeName,
-      });
-      if (statusChanged(cur, status)) await this.store.updateStatus<PodObject>({ ...cur, status });
-    } catch (e) {
-      if (isNotFound(e)) return; // the pod went away meanwhile
-      throw e;
     }
   }
 

@@ -18,14 +18,16 @@
 //   secret.key.<anything> previous keys, kept to decrypt what they encrypted; `secret.key.<keyid>` by
 //                         convention (rotateSecretKey() names them so), but any suffix works: a key is found by
 //                         its id.
-// Rotation (rotateSecretKey(), or by hand): move secret.key to secret.key.<suffix>; the next Secret write creates
-// a new current key; re-write every Secret so it is encrypted with the new key
+// Rotation (rotateSecretKey(), under the store's write lock; or by hand): move secret.key to secret.key.<suffix>;
+// the next Secret write creates a new current key; re-write every Secret so it is encrypted with the new key
 // (`kctl annotate secrets --all -A kctl.io/key-rotated-at="$(date +%s)" --overwrite`). Keep old key files:
-// change-log history written before the rotation still needs them.
+// change-log history written before the rotation still needs them. The current key is re-read on every
+// encryption, so a long-running controller follows a rotation at once.
 //
 // A Secret file that is plain JSON (written before encryption existed) is still read, and encrypted by its next
-// write. node:crypto is imported only when a Secret is encoded or decoded: verbs that never touch a Secret do not
-// load it.
+// write: this protects confidentiality, not integrity against someone who can already write $KCTL_HOME. A Secret
+// that cannot be decrypted cannot be deleted through the store either; removing its file is the way out.
+// node:crypto is imported only when a Secret is encoded or decoded: verbs that never touch a Secret do not load it.
 import { link, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KctlError } from '../util/errors.js';

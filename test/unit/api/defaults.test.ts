@@ -64,6 +64,12 @@ describe('applyDefaults', () => {
     expect(s.spec).toMatchObject({ type: 'ClusterIP', sessionAffinity: 'None', ports: [{ port: 80, targetPort: 80, protocol: 'TCP' }] });
   });
 
+  it('merges Secret stringData into data as base64, as the API server stores it', () => {
+    const s = applyDefaults({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, data: { a: 'eA==' }, stringData: { b: 'hi' } }) as any;
+    expect(s).toMatchObject({ type: 'Opaque', data: { a: 'eA==', b: 'aGk=' } });
+    expect(s.stringData).toBeUndefined();
+  });
+
   it('leaves unknown kinds and ConfigMaps alone', () => {
     const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { a: '1' } };
     expect(applyDefaults(structuredClone(cm))).toEqual(cm);

@@ -125,16 +125,18 @@ describe('FileStore on disk', () => {
     const codec: StoreCodec = { encode: (_r, b) => flip(b), decode: (_r, b) => flip(b) };
     const s = await openStore(h, { codec });
     const r0 = await s.revision();
-    await s.create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'pw' }, stringData: { password: 'hunter2' } });
+    // stored as the API server stores it: data only (stringData merged in as base64); an Opaque value here is
+    // plain text so the raw files can be searched for it
+    await s.create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'pw' }, data: { password: 'hunter2' } });
     const raw = readFileSync(join(h, 'store/core/secrets/default/pw.json'));
     expect(raw.includes(Buffer.from('hunter2'))).toBe(false);
     expect(readFileSync(join(h, 'store/changes.log'), 'utf8')).not.toContain('hunter2');
     expect(logLines(h).at(-1)).toEqual({ rev: r0 + 1, type: 'ADDED', key: 'secrets/default/pw', data: expect.any(String) });
-    expect((await s.get({ resource: 'secrets', namespace: 'default', name: 'pw' })).stringData).toEqual({ password: 'hunter2' });
+    expect((await s.get({ resource: 'secrets', namespace: 'default', name: 'pw' })).data).toEqual({ password: 'hunter2' });
     expect((await s.list('secrets')).items).toHaveLength(1);
     const ac = new AbortController();
     for await (const ev of s.watch({ fromRevision: r0, signal: ac.signal })) {
-      expect(ev.object.stringData).toEqual({ password: 'hunter2' });
+      expect(ev.object.data).toEqual({ password: 'hunter2' });
       break;
     }
     // a store without the codec cannot read it (it is not plain JSON)

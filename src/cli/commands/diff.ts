@@ -2,6 +2,8 @@
 // differences, >1: kctl failed (kubectl's contract, relied on by CI scripts).
 import type { Command } from 'commander';
 import { KctlError, MultiError, SilentExit } from '../../util/errors.js';
+import { LAST_APPLIED } from '../../api/meta.js';
+import type { KubeObject } from '../../api/types.js';
 import type { CliContext } from '../context.js';
 import { collect, parseValidate } from '../flags.js';
 import { loadAndValidate, targetNamespace } from '../manifests.js';
@@ -26,7 +28,8 @@ export async function runDiff(o: DiffOptions, ctx: CliContext): Promise<void> {
       const live = await store.tryGet({ resource: m.kind.plural, namespace: ns, name: m.object.metadata.name });
       // the server would default what it stores; diff what it would store (kubectl diff uses a server dry run)
       const result = applyDefaults(applyObject(live, m.object, { namespace: ns, commandName: 'kctl' }).result);
-      const text = unifiedDiff(live, result, {
+      const [l, r] = m.kind.kind === 'Secret' ? maskSecrets(live, result) : [live, result];
+      const text = unifiedDiff(l, r, {
         name: diffFileName(result),
         liveDir: `/tmp/LIVE-${suffix}`,
         mergedDir: `/tmp/MERGED-${suffix}`,
@@ -42,6 +45,31 @@ export async function runDiff(o: DiffOptions, ctx: CliContext): Promise<void> {
     throw e;
   }
   if (changed) throw new SilentExit(1);
+}
+
+/**
+ * kubectl diff's masker: Secret values print as `***`, or `*** (before)` / `*** (after)` where they differ, so a
+ * diff shows which keys changed without showing a value. The last-applied annotation (a copy of the data) goes.
+ */
+export function maskSecrets(live: KubeObject | undefined, merged: KubeObject): [KubeObject | undefined, KubeObject] {
+  const strip = (o: KubeObject): KubeObject => {
+    const c = structuredClone(o);
+    if (c.metadata.annotations) {
+      delete c.metadata.annotations[LAST_APPLIED];
+      if (Object.keys(c.metadata.annotations).length === 0) delete c.metadata.annotations;
+    }
+    return c;
+  };
+  const l = live && strip(live);
+  const r = strip(merged);
+  const ld = (l?.data ?? {}) as Record<string, string>;
+  const rd = (r.data ?? {}) as Record<string, string>;
+  for (const key of new Set([...Object.keys(ld), ...Object.keys(rd)])) {
+    const same = ld[key] === rd[key];
+    if (key in ld) ld[key] = same ? '***' : '*** (before)';
+    if (key in rd) rd[key] = same ? '***' : '*** (after)';
+  }
+  return [l, r];
 }
 
 export function register(program: Command, ctx: CliContext): void {

@@ -40,25 +40,7 @@ export function clone<T>(v: T): T {
   return v;
 }
 
-/** Structural equality; map key order does not matter, list order does. */
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  const ka = kindOf(a);
-  if (ka !== kindOf(b)) return false;
-  if (ka === 'list') {
-    const la = a as unknown[];
-    const lb = b as unknown[];
-    return la.length === lb.length && la.every((x, i) => deepEqual(x, lb[i]));
-  }
-  if (ka === 'map') {
-    const ma = a as JsonMap;
-    const mb = b as JsonMap;
-    const keysA = Object.keys(ma).filter((k) => ma[k] !== undefined);
-    const keysB = Object.keys(mb).filter((k) => mb[k] !== undefined);
-    return keysA.length === keysB.length && keysA.every((k) => hasOwn(mb, k) && deepEqual(ma[k], mb[k]));
-  }
-  return false;
-}
+export { deepEqual } from '../util/deep-equal.js';
 
 /** How Go's fmt %v prints a scalar: used where upstream compares merge-key values as strings. */
 export const scalarString = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v) ?? 'undefined');

@@ -75,10 +75,11 @@ const badFlag = (flag: string, v: string, why: string): UsageError => new UsageE
 /** A duration flag (`--timeout=30s`); `dflt` when absent. `flag` is how pflag names it ("--timeout"). */
 export function parseDurationFlag(flag: string, v: unknown, dflt: number): number {
   if (v === undefined || v === null) return dflt;
+  // pflag's Duration is Go's time.ParseDuration: a unit is required (`30s`), errors worded as Go's
   try {
-    return parseDurationMs(String(v));
-  } catch {
-    throw badFlag(flag, String(v), `time: invalid duration "${String(v)}"`);
+    return parseGoDuration(String(v));
+  } catch (e) {
+    throw badFlag(flag, String(v), (e as Error).message);
   }
 }
 

@@ -13,6 +13,7 @@ import type { Selector } from '../api/labels.js';
 import { KctlError, NotFoundError, UsageError } from '../util/errors.js';
 import type { CliContext } from './context.js';
 import { resolveKind } from './resource-args.js';
+import { parseDurationFlag } from './flags.js';
 
 // TODO(lead): move these two keys to src/api/meta.ts (every well-known key lives there).
 /** kubectl's default container for exec/logs/attach/cp (KEP-2227). */
@@ -315,6 +316,13 @@ export const isService = (o: ResolvedPod['owner']): o is { kind: KindInfo; objec
 // Durations
 
 export { parseGoDuration } from './flags.js';
+
+/** --pod-running-timeout (a Go duration, > 0), as kubectl's exec/logs/port-forward take it. */
+export function podRunningTimeoutFlag(v: unknown, dflt: number): number {
+  const ms = parseDurationFlag('--pod-running-timeout', v, dflt);
+  if (ms <= 0) throw new UsageError('--pod-running-timeout must be higher than zero');
+  return ms;
+}
 
 /** Go's time.Duration.String for milliseconds: `0s`, `250ms`, `5m3.123s`, `1h0m0s`. */
 export function goDurationString(ms: number): string {

@@ -5,7 +5,7 @@
 // Stopping stops the loops only: containers keep running and a later controller adopts them (their labels say
 // which pod they belong to).
 import type { Clock } from '../util/clock.js';
-import { SystemClock } from '../util/clock.js';
+import { SystemClock, sleep } from '../util/clock.js';
 import { objectKey, type Store } from '../store/store.js';
 import { isEngineUnreachable, type ContainerRuntime, type RuntimeEvent } from '../runtime/runtime.js';
 import { podRefFromLabels } from '../runtime/names.js';
@@ -266,16 +266,7 @@ export class Cluster {
   }
 
   private sleep(ms: number, signal: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-      if (signal.aborted) return resolve();
-      const t = this.clock.setTimer(ms, done);
-      function done(): void {
-        t?.cancel();
-        signal.removeEventListener('abort', done);
-        resolve();
-      }
-      signal.addEventListener('abort', done, { once: true });
-    });
+    return sleep(this.clock, ms, signal);
   }
 
   private keysForRuntimeEvent(ev: RuntimeEvent): string[] {

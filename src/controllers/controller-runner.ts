@@ -9,6 +9,7 @@
 // - Outcomes: Result.requeueAfterMs → requeue after that (back-off reset); ConflictError → requeue at once (after
 //   `maxConflictRetries` in a row: back-off); any other error → per-key capped back-off and one log line.
 // - Extra event sources (the runtime's container events) call enqueue(reconcilerName, key).
+import { sleep } from '../util/clock.js';
 import type { KubeObject } from '../api/types.js';
 import type { Clock, Timer } from '../util/clock.js';
 import { isConflict } from '../util/errors.js';
@@ -256,16 +257,7 @@ export class ControllerRunner {
   }
 
   private sleep(ms: number, signal: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-      if (signal.aborted) return resolve();
-      const t = this.clock.setTimer(ms, done);
-      function done(): void {
-        t?.cancel();
-        signal.removeEventListener('abort', done);
-        resolve();
-      }
-      signal.addEventListener('abort', done, { once: true });
-    });
+    return sleep(this.clock, ms, signal);
   }
 
   private async watchLoop(resource: string, signal: AbortSignal, listed: () => void): Promise<void> {

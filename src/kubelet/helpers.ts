@@ -32,21 +32,7 @@ export interface PodPortMapping {
   name?: string;
 }
 
-/** Structural equality of JSON values (key order and undefined members ignored). */
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) {
-    const bb = b as unknown[];
-    return a.length === bb.length && a.every((x, i) => deepEqual(x, bb[i]));
-  }
-  const ao = a as Record<string, unknown>;
-  const bo = b as Record<string, unknown>;
-  const ak = Object.keys(ao).filter((k) => ao[k] !== undefined);
-  const bk = Object.keys(bo).filter((k) => bo[k] !== undefined);
-  return ak.length === bk.length && ak.every((k) => bo[k] !== undefined && deepEqual(ao[k], bo[k]));
-}
+export { deepEqual } from '../util/deep-equal.js';
 
 /** RFC 3339 in UTC without fractional seconds, as metav1.Time serializes. */
 export function rfc3339(d: Date | string | number): string {

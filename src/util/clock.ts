@@ -47,3 +47,17 @@ export class FakeClock implements Clock {
     this.t = end;
   }
 }
+
+/** Waits ms on the clock; resolves early (never rejects) when the signal aborts. */
+export function sleep(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const t = clock.setTimer(ms, done);
+    function done(): void {
+      t.cancel();
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { isRuntimeNotFound, RuntimeError } from '../../runtime/runtime.js';
 import { KctlError, SilentExit, UsageError } from '../../util/errors.js';
 import type { CliContext } from '../context.js';
-import { checkContainer, chooseContainer, containerStatusOf, interruptSignal, parseGoDuration, resolvePod, runtimeIdOf } from '../pod-target.js';
+import { checkContainer, chooseContainer, containerStatusOf, interruptSignal, podRunningTimeoutFlag, resolvePod, runtimeIdOf } from '../pod-target.js';
 
 export interface ExecOptions {
   target: string;
@@ -38,15 +38,7 @@ export function toExecOptions(args: string[], argsLenAtDash: number, f: Record<s
   }
   if (!target) throw new UsageError('pod or type/name must be specified');
   if (command.length === 0) throw new UsageError('you must specify at least one command for the container');
-  let podRunningTimeoutMs = 60_000;
-  if (f.podRunningTimeout !== undefined) {
-    try {
-      podRunningTimeoutMs = parseGoDuration(String(f.podRunningTimeout));
-    } catch (e) {
-      throw new UsageError(`invalid argument "${String(f.podRunningTimeout)}" for "--pod-running-timeout" flag: ${(e as Error).message}`);
-    }
-    if (podRunningTimeoutMs <= 0) throw new UsageError('--pod-running-timeout must be higher than zero');
-  }
+  const podRunningTimeoutMs = podRunningTimeoutFlag(f.podRunningTimeout, 60_000);
   const o: ExecOptions = {
     target,
     command,

@@ -8,12 +8,13 @@ import type { Command } from 'commander';
 import type { ContainerRuntime } from '../../runtime/runtime.js';
 import { KctlError, UsageError } from '../../util/errors.js';
 import type { CliContext } from '../context.js';
+import { parseDurationFlag } from '../flags.js';
 import {
   checkContainer,
   chooseContainer,
   containerStatusOf,
   interruptSignal,
-  parseGoDuration,
+  podRunningTimeoutFlag,
   resolvePod,
   runtimeIdOf,
   type StoredPod,
@@ -70,12 +71,7 @@ export function toLogsOptions(args: string[], f: Record<string, unknown>): LogsO
 
   let sinceSeconds: number | undefined;
   if (f.since !== undefined) {
-    let ms: number;
-    try {
-      ms = parseGoDuration(String(f.since));
-    } catch (e) {
-      throw new UsageError(`invalid argument "${String(f.since)}" for "--since" flag: ${(e as Error).message}`);
-    }
+    const ms = parseDurationFlag('--since', f.since, 0);
     if (ms < 0) throw new UsageError('--since must be greater than 0');
     if (ms > 0) sinceSeconds = Math.ceil(ms / 1000);
   }
@@ -91,15 +87,7 @@ export function toLogsOptions(args: string[], f: Record<string, unknown>): LogsO
   const maxLogRequests = f.maxLogRequests === undefined ? 5 : Number(f.maxLogRequests);
   if (!Number.isInteger(maxLogRequests) || maxLogRequests < 1) throw new UsageError('--max-log-requests must be greater than 0');
 
-  let podRunningTimeoutMs = 20_000;
-  if (f.podRunningTimeout !== undefined) {
-    try {
-      podRunningTimeoutMs = parseGoDuration(String(f.podRunningTimeout));
-    } catch (e) {
-      throw new UsageError(`invalid argument "${String(f.podRunningTimeout)}" for "--pod-running-timeout" flag: ${(e as Error).message}`);
-    }
-    if (podRunningTimeoutMs <= 0) throw new UsageError('--pod-running-timeout must be higher than zero');
-  }
+  const podRunningTimeoutMs = podRunningTimeoutFlag(f.podRunningTimeout, 20_000);
 
   // --prefix [bool]; kctl prefixes by default with -l (the issue asks for it), --prefix=false turns it off
   const pf = f.prefix;

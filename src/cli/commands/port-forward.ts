@@ -8,7 +8,7 @@ import { KctlError, UsageError } from '../../util/errors.js';
 import { PORTS_ANNOTATION, type PodPortMapping } from '../../kubelet/helpers.js';
 import type { CliContext } from '../context.js';
 import { collect } from '../flags.js';
-import { interruptSignal, isService, parseGoDuration, resolvePod, type StoredPod } from '../pod-target.js';
+import { interruptSignal, isService, podRunningTimeoutFlag, resolvePod, type StoredPod } from '../pod-target.js';
 
 export interface PortForwardOptions {
   target: string;
@@ -31,15 +31,7 @@ export function toPortForwardOptions(args: string[], f: Record<string, unknown>)
   for (const a of addresses)
     if (!LOCAL_ADDRESSES.has(a))
       throw new UsageError(`--address ${a} is not supported: kctl forwards on 127.0.0.1 only (use localhost or 127.0.0.1)`);
-  let podRunningTimeoutMs = 60_000;
-  if (f.podRunningTimeout !== undefined) {
-    try {
-      podRunningTimeoutMs = parseGoDuration(String(f.podRunningTimeout));
-    } catch (e) {
-      throw new UsageError(`invalid argument "${String(f.podRunningTimeout)}" for "--pod-running-timeout" flag: ${(e as Error).message}`);
-    }
-    if (podRunningTimeoutMs <= 0) throw new UsageError('--pod-running-timeout must be higher than zero');
-  }
+  const podRunningTimeoutMs = podRunningTimeoutFlag(f.podRunningTimeout, 60_000);
   return { target: args[0]!, ports: args.slice(1), addresses: [...new Set(addresses)], podRunningTimeoutMs };
 }
 

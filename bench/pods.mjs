@@ -11,6 +11,11 @@
 // (b) start-up: `kctl apply -f` of 10 Pods with an httpGet readiness probe, until all are Ready (watched in the
 //     store) — beside 10 parallel `docker run -d -p 127.0.0.1::80` of the same image. Target: <= 1.5x Docker.
 //
+//     What bounds (b) on a 2-core host: each pod is two engine containers (the pause sandbox + the app), and the
+//     sandbox joins the user-defined network `kctl` (Docker sets up its embedded DNS per container: ~+20-70% per
+//     sandbox in a burst against the default bridge); then the file store's fsync'd writes (about 10 per pod:
+//     create, bind, PodScheduled, events, ports annotation, status twice) and the CLI's own start-up.
+//
 // Usage: node scripts/build.mjs && node bench/pods.mjs   (BENCH_RUNS=n samples per case, default 7;
 // BENCH_ONLY=failover|startup; KCTL_BENCH_BIN=path/to/bin/kctl.js to measure another build).
 // Traffic goes to 127.0.0.1 only. Everything made carries kctl.io/test-run=<id> and is removed at the end.

@@ -92,11 +92,11 @@ describe.runIf(haveDocker)('controller kill -9 and restart', () => {
     const names = ['burst-1', 'burst-2', 'burst-3', 'burst-4'];
     await cluster.apply(names.map((n) => sleeper(n, ['x', 'y'])));
     // kill it while it is creating sandboxes and containers
-    await cluster.waitFor('some container of the burst to exist', async () => {
-      const cs = await cluster.containers();
-      return cs.some((c) => c.Labels['kctl.io/pod-name']?.startsWith('burst-'));
-    }, 20_000);
+    const burst = async () => (await cluster.containers()).filter((c) => c.Labels['kctl.io/pod-name']?.startsWith('burst-'));
+    await cluster.waitFor('some container of the burst to exist', async () => (await burst()).length > 0, 20_000);
     await killController(cluster);
+    // it was killed half-way: not all of the 4 sandboxes and 8 containers run
+    expect((await burst()).filter((c) => c.State === 'running').length).toBeLessThan(12);
     await sleep(200);
     await cluster.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'poke' }, data: { a: '2' } });
     for (const n of names) await cluster.waitForPod(n, 'running and ready', allRunning);

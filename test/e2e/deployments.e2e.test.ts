@@ -1,9 +1,9 @@
 // Deployments on the real Docker engine, end to end through the built CLI (issue 4, "Behaviour that must hold"):
-// stalled rollouts and undo, the maxSurge/maxUnavailable bounds sampled while a rollout runs, undo toggling and
-// revisionHistoryLimit, scale surviving a re-apply, a SIGKILLed controller finishing a rollout, self-healing
-// without a new revision, and cascading deletion. Traffic goes to 127.0.0.1 only (published pod ports).
+// stalled rollouts and undo, the maxSurge/maxUnavailable bounds checked at every store revision of a rollout, undo
+// toggling and revisionHistoryLimit, scale surviving a re-apply, a SIGKILLed controller finishing a rollout,
+// self-healing without a new revision, and cascading deletion. Traffic goes to 127.0.0.1 only (published pod ports).
 import http from 'node:http';
-import { readFile } from 'node:fs/promises';
+import { copyFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Docker from 'dockerode';
@@ -117,7 +117,11 @@ describe.runIf(haveDocker)('deployments on the Docker engine (kctl CLI + backgro
     }, timeoutMs);
   }
 
-  /** Each live pod has exactly one running sandbox and one running `web` container; no container of any other pod. */
+  /**
+   * No container of any other pod (orphans), and each live pod has exactly one running sandbox and one running
+   * `web` container (no duplicates). A stopped earlier instance of `web` (lower attempt) may remain, as the kubelet
+   * keeps one for `logs --previous` — e.g. one created but never started when the controller was killed in between.
+   */
   async function expectContainersMatch(app: string, live: StoredPod[]): Promise<void> {
     const want = live.map((p) => p.metadata.uid).sort();
     const cs = await cluster.waitFor(`${app}: containers only of the live pods`, async () => {
@@ -127,8 +131,15 @@ describe.runIf(haveDocker)('deployments on the Docker engine (kctl CLI + backgro
     }, 30_000);
     for (const p of live) {
       const mine = cs.filter((c) => c.Labels['kctl.io/pod-uid'] === p.metadata.uid);
-      const tally = mine.map((c) => `${c.Labels['kctl.io/container-name']}:${c.State}`).sort();
-      expect(tally, `containers of ${p.metadata.name}`).toEqual(['POD:running', 'web:running']);
+      const running = mine.filter((c) => c.State === 'running');
+      expect(running.map((c) => c.Labels['kctl.io/container-name']).sort(), `running containers of ${p.metadata.name}`).toEqual(['POD', 'web']);
+      const current = Number(running.find((c) => c.Labels['kctl.io/container-name'] === 'web')!.Labels['kctl.io/attempt']);
+      const stopped = mine.filter((c) => c.State !== 'running');
+      expect(stopped.length, `stopped containers of ${p.metadata.name}`).toBeLessThanOrEqual(1);
+      for (const c of stopped) {
+        expect(c.Labels['kctl.io/container-name']).toBe('web');
+        expect(Number(c.Labels['kctl.io/attempt'])).toBeLessThan(current);
+      }
     }
   }
 
@@ -140,7 +151,8 @@ describe.runIf(haveDocker)('deployments on the Docker engine (kctl CLI + backgro
 
   afterAll(async () => {
     await store?.close();
-    if (process.env.KEEP_LOG) await import('node:fs/promises').then((f) => f.copyFile(join(cluster.home, 'controller.log'), process.env.KEEP_LOG!)).catch(() => undefined);
+    // KCTL_E2E_KEEP_LOG=<file>: keep the controller's log of the run (debugging)
+    if (process.env.KCTL_E2E_KEEP_LOG) await copyFile(join(cluster.home, 'controller.log'), process.env.KCTL_E2E_KEEP_LOG).catch(() => undefined);
     await cluster.dispose();
   });
 
@@ -178,6 +190,13 @@ describe.runIf(haveDocker)('deployments on the Docker engine (kctl CLI + backgro
     const d = (await deploy(name))!;
     expect(d.status?.availableReplicas).toBe(2);
     expect(d.status?.updatedReplicas).toBe(1);
+    // what kubectl's columns show: READY 2/2, UP-TO-DATE 1, AVAILABLE 2; the sets 2 2 2 and 1 1 0
+    expect((await cluster.ok(['get', 'deploy', name])).split('\n')[1]).toMatch(new RegExp(`^${name}\\s+2/2\\s+1\\s+2\\s+\\S+$`));
+    const rsRows = (await cluster.ok(['get', 'rs', '-l', `app=${name}`])).trim().split('\n');
+    expect(rsRows[0]).toMatch(/^NAME\s+DESIRED\s+CURRENT\s+READY\s+AGE$/);
+    expect(rsRows.slice(1).map((r) => r.split(/\s+/).slice(0, 4).join(' ')).sort()).toEqual(
+      [`${oldRS.metadata.name} 2 2 2`, `${name}-${stuck.metadata.labels?.[HASH]} 1 1 0`].sort(),
+    );
     expect((await replicaSets(name)).find((rs) => rs.metadata.uid === oldRS.metadata.uid)?.spec?.replicas).toBe(2);
 
     const t0 = Date.now();
@@ -443,7 +462,7 @@ describe.runIf(haveDocker)('deployments on the Docker engine (kctl CLI + backgro
     expect(rs.metadata.uid).toBe(orphRS.metadata.uid);
     await sleep(1_500);
     // the pods stay (still the ReplicaSet's), running the same containers
-    const stay = await settled2(orphPods);
+    const stay = await stillRunning(orphPods);
     for (const p of stay) expect(p.metadata.ownerReferences?.map((r) => r.uid)).toEqual([orphRS.metadata.uid]);
     expect((await replicaSets('orph')).length).toBe(1);
     await expectContainersMatch('orph', stay);
@@ -453,7 +472,7 @@ describe.runIf(haveDocker)('deployments on the Docker engine (kctl CLI + backgro
   });
 
   /** The same pods as `before` (by uid), still live and ready. */
-  async function settled2(before: StoredPod[]): Promise<StoredPod[]> {
+  async function stillRunning(before: StoredPod[]): Promise<StoredPod[]> {
     const uids = new Set(before.map((p) => p.metadata.uid));
     const now = ((await store.list('pods', { namespace: 'default' })).items as unknown as StoredPod[]).filter((p) => uids.has(p.metadata.uid));
     expect(now).toHaveLength(before.length);

@@ -294,6 +294,19 @@ describe.runIf(haveDocker)('pods on the Docker engine (kctl CLI + background con
     });
   });
 
+  it('runtime commands say in one line that the engine cannot be reached', async () => {
+    await cluster.apply(podManifest('quiet', { containers: [{ name: 'app', ...IMG, command: ['sleep', '3600'] }] }));
+    await cluster.waitForRow('quiet', 'Running', (r) => r.status === 'Running');
+    const env = { DOCKER_HOST: 'unix:///nonexistent.sock', KCTL_NO_CONTROLLER: '1' };
+    for (const args of [['logs', 'quiet'], ['exec', 'quiet', '--', 'true'], ['top', 'pod', 'quiet']]) {
+      const r = await cluster.kctl(args, { env });
+      expect(r.code, `kctl ${args.join(' ')}`).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/^error: cannot reach the Docker engine at unix:\/\/\/nonexistent\.sock: [^\n]+\n$/);
+    }
+    await cluster.ok(['delete', 'pod', 'quiet', '--wait=false']);
+  });
+
   it('kctl describe pod shows the Events section', async () => {
     await cluster.apply(podManifest('described', { containers: [{ name: 'app', ...IMG, command: ['sleep', '3600'] }] }));
     await cluster.waitForRow('described', 'Running', (r) => r.status === 'Running');

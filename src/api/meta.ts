@@ -40,5 +40,10 @@ export const PORTS = 'kctl.io/ports';
 export const CONTAINER_HASH = 'kctl.io/container-hash';
 export const TERMINATION_GRACE = 'kctl.io/termination-grace-period';
 export const CONTAINER_KIND = 'kctl.io/container-kind';
+/**
+ * The store (one $KCTL_HOME) a container belongs to: the uid of its kube-system namespace. A controller sees and
+ * cleans up only its own cluster's containers, so two homes on one engine never touch each other's pods.
+ */
+export const CLUSTER = 'kctl.io/cluster';
 /** every container, network and volume an e2e run makes carries it, so afterAll can remove them by label */
 export const TEST_RUN = 'kctl.io/test-run';

@@ -123,9 +123,10 @@ interface KubeletExtras {
   stop?(): void;
 }
 
-async function defaultRuntime(config: ClusterConfig): Promise<ContainerRuntime> {
+async function defaultRuntime(config: ClusterConfig, cluster: string | undefined): Promise<ContainerRuntime> {
   const { DockerRuntime } = await import('../runtime/docker/docker-runtime.js');
   return new DockerRuntime({
+    cluster,
     ...(config.dockerHost !== undefined ? { host: config.dockerHost } : {}),
     ...(config.testRun !== undefined ? { testRun: config.testRun } : {}),
     allowPrivileged: config.allowPrivileged,
@@ -196,7 +197,9 @@ export class Cluster {
       this._store = await openDefaultStore(config.home);
       this.ownStore = true;
     }
-    this._runtime = this.opts.runtime ?? (await defaultRuntime(config));
+    // this home's identity on a shared engine: its containers carry it, and it sees only those
+    const clusterId = (await this._store.tryGet({ resource: 'namespaces', name: 'kube-system' }))?.metadata.uid;
+    this._runtime = this.opts.runtime ?? (await defaultRuntime(config, clusterId));
     const store = this._store;
     const runtime = this._runtime;
     const recorder = (component: string, host?: string): EventRecorder => new EventRecorder({ store, clock, component, host, log });

@@ -11,7 +11,7 @@
 //
 // This module is an edge of the architecture: it uses node:fs, node:child_process and `process` (signals, pids).
 import { spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,9 +54,16 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  // kill(pid, 0) also succeeds on a zombie: a controller killed with SIGKILL stays one until its new parent
+  // (often a slow PID 1 in containers) reaps it, and it must count as dead at once
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true; // no /proc (not Linux): trust kill(pid, 0)
   }
 }
 

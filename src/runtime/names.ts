@@ -7,9 +7,9 @@
 // attempt always give the same name, which makes creation idempotent: a second create is a 409 Conflict
 // from the engine instead of a duplicate container. The labels are what a restarted controller adopts by.
 
-import { ATTEMPT, CONTAINER_NAME, CONTAINER_TYPE, MANAGED_BY, POD_NAME, POD_NAMESPACE, POD_UID, PORTS, SANDBOX_ID, TEST_RUN } from '../api/meta.js';
+import { ATTEMPT, CLUSTER, CONTAINER_NAME, CONTAINER_TYPE, MANAGED_BY, POD_NAME, POD_NAMESPACE, POD_UID, PORTS, SANDBOX_ID, TEST_RUN } from '../api/meta.js';
 
-export { ATTEMPT, CONTAINER_NAME, CONTAINER_TYPE, MANAGED_BY, POD_NAME, POD_NAMESPACE, POD_UID, PORTS, SANDBOX_ID, TEST_RUN };
+export { ATTEMPT, CLUSTER, CONTAINER_NAME, CONTAINER_TYPE, MANAGED_BY, POD_NAME, POD_NAMESPACE, POD_UID, PORTS, SANDBOX_ID, TEST_RUN };
 
 /** Value of MANAGED_BY on everything kctl makes in the engine. */
 export const MANAGED_BY_VALUE = 'kctl';
@@ -82,7 +82,7 @@ export function parseContainerName(name: string): ParsedName | undefined {
 }
 
 /** Labels of a pod's sandbox. `testRun` (KCTL_TEST_RUN) adds kctl.io/test-run. */
-export function sandboxLabels(pod: PodRef, attempt: number, testRun?: string): Record<string, string> {
+export function sandboxLabels(pod: PodRef, attempt: number, testRun?: string, cluster?: string): Record<string, string> {
   checkAttempt(attempt);
   const l: Record<string, string> = {
     [MANAGED_BY]: MANAGED_BY_VALUE,
@@ -94,6 +94,7 @@ export function sandboxLabels(pod: PodRef, attempt: number, testRun?: string): R
     [ATTEMPT]: String(attempt),
   };
   if (testRun) l[TEST_RUN] = testRun;
+  if (cluster) l[CLUSTER] = cluster;
   return l;
 }
 
@@ -104,6 +105,7 @@ export function containerLabels(
   attempt: number,
   sandboxId: string,
   testRun?: string,
+  cluster?: string,
 ): Record<string, string> {
   checkAttempt(attempt);
   const l: Record<string, string> = {
@@ -117,6 +119,7 @@ export function containerLabels(
     [SANDBOX_ID]: sandboxId,
   };
   if (testRun) l[TEST_RUN] = testRun;
+  if (cluster) l[CLUSTER] = cluster;
   return l;
 }
 

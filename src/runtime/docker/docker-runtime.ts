@@ -34,6 +34,7 @@ import {
   MANAGED_BY_VALUE,
   POD_UID,
   TEST_RUN,
+  CLUSTER,
   containerLabels,
   containerName,
   managedLabels,
@@ -68,6 +69,8 @@ export interface DockerRuntimeOptions {
   host?: string;
   /** adds kctl.io/test-run=<id> to everything made and scopes list/events to it; default $KCTL_TEST_RUN */
   testRun?: string;
+  /** adds kctl.io/cluster=<id> to every pod container made and scopes list/events to it (one $KCTL_HOME) */
+  cluster?: string;
   /** permit securityContext.privileged */
   allowPrivileged?: boolean;
   /** image of the sandbox container; default kctl.io/pause:1; built locally (under this name) when absent */
@@ -100,6 +103,7 @@ export class DockerRuntime implements ContainerRuntime {
   /** where the engine is, as shown in messages */
   readonly host: string;
   private readonly testRun: string | undefined;
+  private readonly cluster: string | undefined;
   private readonly allowPrivileged: boolean;
   private readonly pauseImage: string;
   private dockerP: Promise<Dockerode> | undefined;
@@ -109,6 +113,7 @@ export class DockerRuntime implements ContainerRuntime {
   constructor(private readonly opts: DockerRuntimeOptions = {}) {
     this.host = opts.host ?? process.env.DOCKER_HOST ?? DEFAULT_DOCKER_HOST;
     this.testRun = opts.testRun ?? (process.env.KCTL_TEST_RUN || undefined);
+    this.cluster = opts.cluster;
     this.allowPrivileged = opts.allowPrivileged ?? false;
     this.pauseImage = opts.pauseImage ?? PAUSE_IMAGE;
     if (opts.docker) this.dockerP = Promise.resolve(opts.docker);
@@ -158,6 +163,7 @@ export class DockerRuntime implements ContainerRuntime {
   private labelFilters(extra: Record<string, string | undefined>): string[] {
     const l = [`${MANAGED_BY}=${MANAGED_BY_VALUE}`];
     if (this.testRun) l.push(`${TEST_RUN}=${this.testRun}`);
+    if (this.cluster) l.push(`${CLUSTER}=${this.cluster}`);
     for (const [k, v] of Object.entries(extra)) if (v !== undefined) l.push(`${k}=${v}`);
     return l;
   }
@@ -250,7 +256,7 @@ export class DockerRuntime implements ContainerRuntime {
         name,
         image: this.pauseImage,
         hostname: cfg.hostname ?? podHostname(cfg.pod.name),
-        labels: { ...cfg.labels, ...sandboxLabels(cfg.pod, cfg.attempt, this.testRun) },
+        labels: { ...cfg.labels, ...sandboxLabels(cfg.pod, cfg.attempt, this.testRun, this.cluster) },
         network,
         ...(cfg.networkAliases ? { aliases: cfg.networkAliases } : {}),
         ...(cfg.ports ? { ports: cfg.ports } : {}),
@@ -322,7 +328,7 @@ export class DockerRuntime implements ContainerRuntime {
       name,
       sandboxId: sb.Id,
       cfg,
-      labels: { ...cfg.labels, ...containerLabels(pod, cfg.container.name, cfg.attempt, sb.Id, this.testRun) },
+      labels: { ...cfg.labels, ...containerLabels(pod, cfg.container.name, cfg.attempt, sb.Id, this.testRun, this.cluster) },
       allowPrivileged: this.allowPrivileged,
       podName: pod.name,
       ...(imageUser !== undefined ? { imageUser } : {}),

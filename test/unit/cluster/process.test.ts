@@ -196,3 +196,22 @@ describe('kctl controller as a process', () => {
     expect((await stat(controllerPaths(h).log)).size).toBe(14);
   }, 30_000);
 });
+
+describe('isProcessAlive', () => {
+  it('counts a zombie (exited, not yet reaped) as dead', async () => {
+    const { isProcessAlive } = await import('../../../src/cluster/process.js');
+    // `sleep 0` exits at once, and its parent, exec'd into `sleep 3`, never reaps it: a zombie for 3 s
+    const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 3'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    children.push(parent);
+    const pid = Number(await new Promise<string>((res) => parent.stdout!.once('data', (d) => res(String(d)))));
+    let state = '';
+    for (let i = 0; i < 100 && state !== 'Z'; i++) {
+      const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+      state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+      if (state !== 'Z') await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(state).toBe('Z');
+    expect(isProcessAlive(pid)).toBe(false);
+    expect(isProcessAlive(parent.pid!)).toBe(true);
+  });
+});

@@ -19,90 +19,19 @@
 // Usage: node scripts/build.mjs && node bench/pods.mjs   (BENCH_RUNS=n samples per case, default 7;
 // BENCH_ONLY=failover|startup; KCTL_BENCH_BIN=path/to/bin/kctl.js to measure another build).
 // Traffic goes to 127.0.0.1 only. Everything made carries kctl.io/test-run=<id> and is removed at the end.
-import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, openSync, rmSync, writeFileSync, closeSync } from 'node:fs';
-import http from 'node:http';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import Docker from 'dockerode';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fmt, median } from './lib.mjs';
+import { answers, benchCluster, now, run, sleep, until } from './harness.mjs';
 
-const repo = resolve(import.meta.dirname, '..');
-const kctlBin = process.env.KCTL_BENCH_BIN ?? join(repo, 'bin/kctl.js');
-const dist = join(dirname(dirname(kctlBin)), 'dist');
 const runs = Number(process.env.BENCH_RUNS ?? 7);
 const only = process.env.BENCH_ONLY;
 const IMAGE = 'kctl-test/busybox:1';
 const PODS = 10;
-const runId = `bench-${process.pid}-${Date.now().toString(36)}`;
-const root = mkdtempSync(join(tmpdir(), 'kctl-bench-pods-'));
-const home = join(root, 'kctl');
-const env = { ...process.env, KCTL_HOME: home, KCTL_TEST_RUN: runId, NO_COLOR: '1' };
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const now = () => Number(process.hrtime.bigint()) / 1e6;
 
-const docker = new Docker();
-const { FileStore } = await import(join(dist, 'store/file-store.js'));
-
-function run(cmd, args, opts = {}) {
-  return new Promise((res, rej) =>
-    execFile(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 24, ...opts }, (err, stdout, stderr) =>
-      err ? rej(new Error(`${cmd} ${args.join(' ')}: ${err.message}\n${stderr}`)) : res(stdout),
-    ),
-  );
-}
-const kctl = (args, input) =>
-  new Promise((res, rej) => {
-    // the bench runs its own controller (a child, below): the CLI must not start one
-    const c = spawn(process.execPath, [kctlBin, ...args], { env: { ...env, KCTL_NO_CONTROLLER: '1' }, cwd: root });
-    let out = '';
-    let err = '';
-    c.stdout.on('data', (d) => (out += d));
-    c.stderr.on('data', (d) => (err += d));
-    c.on('close', (code) => (code === 0 ? res(out) : rej(new Error(`kctl ${args.join(' ')} exited ${code}: ${err}`))));
-    c.stdin.end(input ?? '');
-  });
-
-/** One HTTP GET on a fresh connection; true on a 200. */
-function answers(port, timeoutMs = 150) {
-  return new Promise((res) => {
-    if (!port) return res(false);
-    const req = http.get({ host: '127.0.0.1', port, path: '/', agent: false, timeout: timeoutMs }, (r) => {
-      r.resume();
-      r.on('end', () => res(r.statusCode === 200));
-      r.on('error', () => res(false));
-    });
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => res(false));
-  });
-}
-
-async function until(what, fn, timeoutMs = 60_000, everyMs = 10) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
-
-// ------------------------------------------------------------------------------------------------ set-up
-
-const logFd = openSync(join(root, 'controller.log'), 'a');
-const controller = spawn(process.execPath, [kctlBin, 'controller'], { env, cwd: root, stdio: ['ignore', logFd, logFd] });
-closeSync(logFd);
+const bench = await benchCluster('pods');
+const { kctlBin, runId, root, home, env, docker, FileStore, kctl, cleanup } = bench;
 let store;
-async function cleanup() {
-  controller.kill('SIGTERM');
-  await new Promise((r) => (controller.exitCode !== null ? r() : controller.once('exit', r)));
-  await store?.close();
-  const cs = await docker.listContainers({ all: true, filters: { label: [`kctl.io/test-run=${runId}`] } });
-  cs.sort((a, b) => Number(a.Labels['kctl.io/container-type'] === 'sandbox') - Number(b.Labels['kctl.io/container-type'] === 'sandbox'));
-  for (const c of cs) await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined);
-  rmSync(root, { recursive: true, force: true });
-}
-process.on('SIGINT', () => void cleanup().then(() => process.exit(130)));
 
 const podRef = (name) => ({ resource: 'pods', namespace: 'default', name });
 const httpdPod = (name, extra = {}) => ({
@@ -128,7 +57,7 @@ const isReady = (p) => p?.status?.conditions?.some((c) => c.type === 'Ready' && 
 
 try {
   await until('the controller to register the node', async () => (await kctl(['get', 'nodes', '-o', 'name'])).trim() !== '', 30_000, 200);
-  store = await FileStore.open(home);
+  bench.store = store = await FileStore.open(home);
   console.log(`kctl ${kctlBin}; ${runs} samples per case; docker ${(await docker.version()).Version}`);
 
   // ---------------------------------------------------------------------------------------------- failover

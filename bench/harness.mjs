@@ -86,6 +86,8 @@ export async function benchCluster(name) {
       const cs = await docker.listContainers({ all: true, filters: { label: [`kctl.io/test-run=${runId}`] } });
       cs.sort((a, b) => Number(a.Labels['kctl.io/container-type'] === 'sandbox') - Number(b.Labels['kctl.io/container-type'] === 'sandbox'));
       for (const c of cs) await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined);
+      const ns = await docker.listNetworks({ filters: { label: [`kctl.io/test-run=${runId}`] } });
+      for (const n of ns) await docker.getNetwork(n.Id).remove().catch(() => undefined);
       rmSync(root, { recursive: true, force: true });
     },
   };

@@ -13,47 +13,18 @@
 //   BENCH_CONCURRENCY  requests in flight (default 8)
 //   KCTL_BENCH_BIN  another build's bin/kctl.js
 // Traffic goes to 127.0.0.1 only, bounded in time. Everything made carries kctl.io/test-run=<id> and is removed.
-import { spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import http from 'node:http';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import Docker from 'dockerode';
+import { join } from 'node:path';
+import { benchCluster, now, sleep, until as untilEvery } from './harness.mjs';
 
-const repo = resolve(import.meta.dirname, '..');
-const kctlBin = process.env.KCTL_BENCH_BIN ?? join(repo, 'bin/kctl.js');
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5));
 const concurrency = Math.max(1, Number(process.env.BENCH_CONCURRENCY ?? 8));
 const IMAGE = 'kctl-test/busybox:1';
-const runId = `bench-svc-${process.pid}-${Date.now().toString(36)}`;
-const root = mkdtempSync(join(tmpdir(), 'kctl-bench-svc-'));
-const home = join(root, 'kctl');
-const env = { ...process.env, KCTL_HOME: home, KCTL_TEST_RUN: runId, NO_COLOR: '1' };
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const now = () => Number(process.hrtime.bigint()) / 1e6;
-const docker = new Docker();
-
-const kctl = (args, input) =>
-  new Promise((res, rej) => {
-    const c = spawn(process.execPath, [kctlBin, ...args], { env: { ...env, KCTL_NO_CONTROLLER: '1' }, cwd: root });
-    let out = '';
-    let err = '';
-    c.stdout.on('data', (d) => (out += d));
-    c.stderr.on('data', (d) => (err += d));
-    c.on('close', (code) => (code === 0 ? res(out) : rej(new Error(`kctl ${args.join(' ')} exited ${code}: ${err}`))));
-    c.stdin.end(input ?? '');
-  });
-
-async function until(what, fn, timeoutMs = 60_000, everyMs = 250) {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
+const bench = await benchCluster('svc');
+const { kctlBin, root, docker, kctl, controller, cleanup } = bench;
+const until = (what, fn, timeoutMs = 60_000, everyMs = 250) => untilEvery(what, fn, timeoutMs, everyMs);
 
 function get(port, agent) {
   return new Promise((res, rej) => {
@@ -120,19 +91,6 @@ const percentile = (xs, p) => {
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
 };
 
-const logFd = openSync(join(root, 'controller.log'), 'a');
-const controller = spawn(process.execPath, [kctlBin, 'controller'], { env, cwd: root, stdio: ['ignore', logFd, logFd] });
-async function cleanup() {
-  controller.kill('SIGTERM');
-  await new Promise((r) => (controller.exitCode !== null ? r() : controller.once('exit', r)));
-  closeSync(logFd);
-  const cs = await docker.listContainers({ all: true, filters: { label: [`kctl.io/test-run=${runId}`] } });
-  cs.sort((a, b) => Number(a.Labels['kctl.io/container-type'] === 'sandbox') - Number(b.Labels['kctl.io/container-type'] === 'sandbox'));
-  for (const c of cs) await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined);
-  const ns = await docker.listNetworks({ filters: { label: [`kctl.io/test-run=${runId}`] } });
-  for (const n of ns) await docker.getNetwork(n.Id).remove().catch(() => undefined);
-  rmSync(root, { recursive: true, force: true });
-}
 
 try {
   await until('the controller to register the node', async () => (await kctl(['get', 'nodes', '-o', 'name'])).trim() !== '', 30_000);

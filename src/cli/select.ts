@@ -24,7 +24,7 @@ export interface Selected {
 }
 
 /** status.phase=Running, metadata.name!=x, metadata.namespace=y — the field selectors every kind supports. */
-function fieldMatcher(expr: string | undefined): (o: KubeObject) => boolean {
+export function fieldMatcher(expr: string | undefined): (o: KubeObject) => boolean {
   if (!expr) return () => true;
   const terms = expr.split(',').filter(Boolean).map((t) => {
     const m = /^([A-Za-z0-9_.]+)\s*(==|!=|=)\s*(.*)$/.exec(t.trim());

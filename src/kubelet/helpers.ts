@@ -3,7 +3,6 @@ import { createHash } from 'node:crypto';
 import type { Container, Pod } from '../api/types.js';
 
 // Label and annotation keys the kubelet owns.
-// TODO(lead): move these to src/api/meta.ts (every well-known key lives there) and import them here.
 
 /**
  * Host side of every port the pod's sandbox publishes, on the Pod as a metadata annotation (JSON array of
@@ -23,14 +22,7 @@ import { TERMINATION_GRACE as GRACE_LABEL } from '../api/meta.js';
 export { CONTAINER_KIND as CONTAINER_KIND_LABEL } from '../api/meta.js';
 import { CONTAINER_KIND as CONTAINER_KIND_LABEL } from '../api/meta.js';
 
-/** One published port, as stored in the PORTS_ANNOTATION. */
-export interface PodPortMapping {
-  containerPort: number;
-  protocol: 'TCP' | 'UDP' | 'SCTP';
-  hostIP: '127.0.0.1';
-  hostPort: number;
-  name?: string;
-}
+export type { PodPortMapping } from '../api/pod-ports.js';
 
 export { deepEqual } from '../util/deep-equal.js';
 

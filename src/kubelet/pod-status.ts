@@ -364,16 +364,8 @@ export function portsAnnotation(pod: Pod, observed: ObservedPod): string | undef
   return JSON.stringify(ports);
 }
 
-/** Parses a PORTS_ANNOTATION value (for the proxy, port-forward and describe); [] when absent or bad. */
-export function parsePortsAnnotation(v: string | undefined): PodPortMapping[] {
-  if (!v) return [];
-  try {
-    const a = JSON.parse(v) as unknown;
-    return Array.isArray(a) ? (a as PodPortMapping[]).filter((p) => Number.isInteger(p?.containerPort) && Number.isInteger(p?.hostPort)) : [];
-  } catch {
-    return [];
-  }
-}
+export { parsePortsAnnotation } from '../api/pod-ports.js';
+
 
 /** True when the status differs from the pod's stored one (the kubelet writes only then). */
 export const statusChanged = (pod: Pod, next: PodStatus): boolean => !deepEqual(pod.status ?? {}, next);

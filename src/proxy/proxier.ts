@@ -19,7 +19,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Endpoints, Pod, Service, ServicePort } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../api/types.js';
-import { parsePortsAnnotation } from '../kubelet/pod-status.js';
+import { parsePortsAnnotation } from '../api/pod-ports.js';
 import { PORTS_ANNOTATION } from '../kubelet/helpers.js';
 import { objectKey, parseObjectKey, type Store, type WatchEvent } from '../store/store.js';
 import type { Clock } from '../util/clock.js';

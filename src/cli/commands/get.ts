@@ -5,7 +5,7 @@ import { KctlError, MultiError } from '../../util/errors.js';
 import type { CliContext } from '../context.js';
 import { collect, parseDurationFlag } from '../flags.js';
 import { printObjects } from '../output.js';
-import { noResourcesMessage, selectObjects, type SelectFlags } from '../select.js';
+import { fieldMatcher, noResourcesMessage, selectObjects, type SelectFlags, type Selected } from '../select.js';
 
 export interface GetOptions extends SelectFlags {
   args: string[];
@@ -50,15 +50,7 @@ export async function runGet(o: GetOptions, ctx: CliContext): Promise<void> {
   const { selected, errors } = await selectObjects(ctx, o.args, o, 'get');
   const objects: KubeObject[] = selected.flatMap((s) => s.objects);
   const singleNamed = selected.length === 1 && selected[0]!.named && o.args.length <= 2 && !o.args[0]!.includes(',') && objects.length === 1 && selected[0]!.objects.length === 1 && !o.filename?.length;
-  const printOpts = {
-    output: o.output,
-    noHeaders: o.noHeaders,
-    showLabels: o.showLabels,
-    labelColumns: o.labelColumns,
-    allNamespaces: o.allNamespaces,
-    sortBy: o.sortBy,
-    withKind: selected.length > 1 ? true : undefined,
-  };
+  const printOpts = printOptionsOf(o, selected);
   const structured = Boolean(o.output && /^(json|yaml)$/i.test(o.output));
   const named = selected.some((s) => s.named);
   if (objects.length > 0) await printObjects(ctx, singleNamed ? objects[0]! : objects, printOpts);
@@ -68,31 +60,19 @@ export async function runGet(o: GetOptions, ctx: CliContext): Promise<void> {
   if (realErrors.length > 0) throw realErrors.length === 1 ? realErrors[0]! : new MultiError(realErrors);
 }
 
-/** status.phase=Running, metadata.name!=x: select.ts's field selectors, for watch events. */
-function fieldMatcher(expr: string | undefined): (o: KubeObject) => boolean {
-  if (!expr) return () => true;
-  const terms = expr
-    .split(',')
-    .filter(Boolean)
-    .map((t) => {
-      const m = /^([A-Za-z0-9_.]+)\s*(==|!=|=)\s*(.*)$/.exec(t.trim());
-      return m ? { path: m[1]!.split('.'), neg: m[2] === '!=', value: m[3]! } : undefined;
-    });
-  return (o) =>
-    terms.every((t) => {
-      if (!t) return false;
-      let v: unknown = o;
-      for (const p of t.path) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[p] : undefined;
-      const s = v === undefined || v === null ? '' : String(v);
-      return t.neg ? s !== t.value : s === t.value;
-    });
+/** What the printer needs from get's flags; several types asked for print with kind prefixes (`pod/web`). */
+function printOptionsOf(o: GetOptions, selected: Selected[]) {
+  return {
+    output: o.output,
+    noHeaders: o.noHeaders,
+    showLabels: o.showLabels,
+    labelColumns: o.labelColumns,
+    allNamespaces: o.allNamespaces,
+    sortBy: o.sortBy,
+    withKind: selected.length > 1 ? true : undefined,
+  };
 }
 
-/**
- * kubectl get -w / --watch-only: the listing (one table), then one row per change to the listed kind, without
- * headers, in the column widths seen so far (deleted objects as their last state), from the revision the listing
- * was read at, until Ctrl-C, the signal, or --watch-timeout.
- */
 async function runGetWatch(o: GetOptions, ctx: CliContext): Promise<void> {
   const store = await ctx.store();
   let from = 0;
@@ -110,15 +90,7 @@ async function runGetWatch(o: GetOptions, ctx: CliContext): Promise<void> {
   const kind = selected[0]!.kind;
   const names = selected[0]!.named ? new Set(selected[0]!.objects.map((x) => x.metadata.name)) : undefined;
   const table = !o.output || /^wide$/i.test(o.output);
-  const printOpts = {
-    output: o.output,
-    noHeaders: o.noHeaders,
-    showLabels: o.showLabels,
-    labelColumns: o.labelColumns,
-    allNamespaces: o.allNamespaces,
-    sortBy: o.sortBy,
-    withKind: selected.length > 1 ? true : undefined,
-  };
+  const printOpts = printOptionsOf(o, selected);
   const { WatchTable } = await import('../rollout/watch-table.js');
   const rows = new WatchTable(kind, { ...printOpts, wide: Boolean(o.output && /^wide$/i.test(o.output)) });
   const print = async (objs: KubeObject[]): Promise<void> => {

@@ -5,7 +5,8 @@
 import type { Command } from 'commander';
 import type { Pod, Service } from '../../api/types.js';
 import { KctlError, UsageError } from '../../util/errors.js';
-import { PORTS_ANNOTATION, type PodPortMapping } from '../../kubelet/helpers.js';
+import { PORTS as PORTS_ANNOTATION } from '../../api/meta.js';
+import { parsePortsAnnotation, type PodPortMapping } from '../../api/pod-ports.js';
 import type { CliContext } from '../context.js';
 import { collect } from '../flags.js';
 import { interruptSignal, isService, podRunningTimeoutFlag, resolvePod, type StoredPod } from '../pod-target.js';
@@ -100,16 +101,6 @@ export function parsePorts(ports: string[]): { local: number; remote: number }[]
   });
 }
 
-/** kubelet/pod-status.ts parsePortsAnnotation, kept here so port-forward does not load the kubelet. */
-function parsePortsAnnotation(v: string | undefined): PodPortMapping[] {
-  if (!v) return [];
-  try {
-    const a = JSON.parse(v) as unknown;
-    return Array.isArray(a) ? (a as PodPortMapping[]).filter((p) => Number.isInteger(p?.containerPort) && Number.isInteger(p?.hostPort)) : [];
-  } catch {
-    return [];
-  }
-}
 
 interface PublishedPort {
   containerPort: number;

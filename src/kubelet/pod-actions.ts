@@ -515,6 +515,14 @@ function planStart(
       return undefined;
     }
   }
+  // An instance that was made but never started (the controller died between create and start, or the
+  // start failed) ran nothing: it is replaced under the same attempt, so it neither lingers nor counts as
+  // a restart.
+  const unstarted = containersNamed(observed, c.name)[0];
+  if (unstarted?.state === 'created' && !unstarted.startedAt) {
+    if (!a.containersToRemove.includes(unstarted.id)) a.containersToRemove.push(unstarted.id);
+    return { name: c.name, init, attempt: unstarted.attempt, image, pullImage, hash };
+  }
   return { name: c.name, init, attempt: nextAttempt(observed, pod, c.name, init), image, pullImage, hash };
 }
 
@@ -578,7 +586,7 @@ function garbageCollect(a: PodActions, pod: Pod, observed: ObservedPod, sandboxe
   // A container being restarted (attempt + 1 starts now) keeps its predecessor only.
   for (const s of [a.initContainerToStart, ...a.containersToStart]) {
     if (!s) continue;
-    const list = containersNamed(observed, s.name);
+    const list = containersNamed(observed, s.name).filter((c) => !a.containersToRemove.includes(c.id));
     list.forEach((c, i) => {
       if (i > 0 && c.state !== 'running') remove.add(c.id);
     });

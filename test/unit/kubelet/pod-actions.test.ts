@@ -106,10 +106,16 @@ describe('computePodActions: sandbox and starts', () => {
     ],
     ['running and healthy: nothing to do', pod(), obs([sb(0)], [ctr('web', 0, 'running')]), { createSandbox: false, starts: [], kills: [], killPod: false }],
     [
-      'sandbox ready, container created but never started: a new attempt',
+      'sandbox ready, container created but never started: removed and made again under the same attempt',
       pod(),
       obs([sb(0)], [ctr('web', 0, 'created')]),
-      { starts: ['web#1'] },
+      { starts: ['web#0'], remove: ['web-0'] },
+    ],
+    [
+      'a restart left unstarted (killed between create and start): replaced, the exited predecessor kept',
+      pod(),
+      obs([sb(0)], [ctr('web', 1, 'created'), ctr('web', 0, 'exited')]),
+      { starts: ['web#1'], remove: ['web-1'] },
     ],
     [
       'a pod with init containers starts with the first one',
@@ -125,6 +131,7 @@ describe('computePodActions: sandbox and starts', () => {
     if (want.kills) expect(kills(a)).toEqual(want.kills);
     if (want.stop) expect(a.sandboxesToStop).toEqual(want.stop);
     if (want.killPod !== undefined) expect(a.killPod).toBe(want.killPod);
+    if (want.remove) expect(a.containersToRemove).toEqual(want.remove);
   });
 });
 

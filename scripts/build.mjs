@@ -46,5 +46,17 @@ await esbuild.build({
   sourcemap: false,
 });
 
+// The in-cluster Service gateway: one self-contained file that the host's node runs inside a container
+// (src/proxy/in-cluster/gateway-main.ts), so it may import nothing from dist/ or node_modules.
+await esbuild.build({
+  entryPoints: [join(root, 'dist/proxy/in-cluster/gateway-main.js')],
+  outfile: join(root, 'dist/gateway/gateway.mjs'),
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'warning',
+});
+
 const compileSchemas = join(root, 'scripts/compile-schemas.mjs');
 if (existsSync(compileSchemas)) execFileSync(process.execPath, [compileSchemas], { stdio: 'inherit', cwd: root });

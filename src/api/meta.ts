@@ -20,6 +20,12 @@ export const MAX_REPLICAS = 'deployment.kubernetes.io/max-replicas';
 export const ROLLBACK_TO = 'deprecated.deployment.rollback.to';
 export const POD_DELETION_COST = 'controller.kubernetes.io/pod-deletion-cost';
 
+// StatefulSets (and DaemonSets): ControllerRevision bookkeeping and stable pod identity
+/** on a pod: the name of its ControllerRevision; on a ControllerRevision: its hash */
+export const CONTROLLER_REVISION_HASH = 'controller-revision-hash';
+export const STATEFULSET_POD_NAME = 'statefulset.kubernetes.io/pod-name';
+export const POD_INDEX = 'apps.kubernetes.io/pod-index';
+
 // kctl's own: pods and the containers it makes for them
 export const MANAGED_BY = 'kctl.io/managed-by';
 export const POD_UID = 'kctl.io/pod-uid';
@@ -47,3 +53,12 @@ export const CONTAINER_KIND = 'kctl.io/container-kind';
 export const CLUSTER = 'kctl.io/cluster';
 /** every container, network and volume an e2e run makes carries it, so afterAll can remove them by label */
 export const TEST_RUN = 'kctl.io/test-run';
+
+// Configuration rollouts (controllers/config-rollout)
+/** On a Deployment or StatefulSet, "true": a change of a ConfigMap/Secret its pod template references rolls it. */
+export const RESTART_ON_CONFIG_CHANGE = 'kctl.io/restart-on-config-change';
+/**
+ * Hash of the referenced ConfigMaps' data and Secrets' versions: on the workload, the last seen; on its pod
+ * template, written when they change (as `rollout restart` writes restartedAt), which rolls the pods.
+ */
+export const CONFIG_HASH = 'kctl.io/config-hash';

@@ -17,10 +17,17 @@ import { Scheduler, DEFAULT_SCHEDULER_NAME } from '../scheduler/scheduler.js';
 import type { ClusterConfig } from './config.js';
 import { DeploymentController } from '../controllers/deployment/deployment-controller.js';
 import { ReplicaSetController } from '../controllers/replicaset/replicaset-controller.js';
+import { StatefulSetController } from '../controllers/statefulset/statefulset-controller.js';
 import { GarbageCollector } from '../controllers/gc/garbage-collector.js';
 import { EndpointsController } from '../controllers/endpoints/endpoints-controller.js';
 import { ServiceAllocator } from '../controllers/service/service-allocator.js';
 import { ServiceProxy } from '../proxy/proxier.js';
+import { PersistentVolumeController } from '../controllers/volume/pv-controller.js';
+import { LOCAL_PROVISIONER } from '../controllers/volume/binding.js';
+import { ConfigRolloutController } from '../controllers/config-rollout/config-rollout-controller.js';
+import { ClusterNetworking } from '../proxy/in-cluster/pod-networking.js';
+import { ServiceGateways } from '../proxy/in-cluster/gateway-controller.js';
+import { NodeGatewayFiles } from '../proxy/in-cluster/gateway-host.js';
 
 /** What the kubelet is built from (src/kubelet/kubelet.ts: `new Kubelet(deps)`). */
 export interface KubeletDeps {
@@ -32,6 +39,8 @@ export interface KubeletDeps {
   nodeName: string;
   config: ClusterConfig;
   log: Logger;
+  /** pod networks, service variables and drain (the Service side registers itself in it) */
+  networking: ClusterNetworking;
 }
 
 /** What other controllers (deployment, replicaset, endpoints ... of later issues) are built from. */
@@ -42,13 +51,19 @@ export interface ControllerDeps {
   recorder(component: string): EventRecorder;
   config: ClusterConfig;
   log: Logger;
+  runtime: ContainerRuntime;
+  /** this home's identity on the engine (the kube-system namespace's uid) */
+  clusterId: string | undefined;
+  networking: ClusterNetworking;
 }
 
 /** The workload control loops every cluster runs (Deployments → ReplicaSets → Pods, ownerReference GC). */
 export const WORKLOAD_CONTROLLERS: ((deps: ControllerDeps) => Reconciler)[] = [
   (d) => new DeploymentController({ store: d.store, clock: d.clock, events: d.recorder('deployment-controller'), log: d.log }),
   (d) => new ReplicaSetController({ store: d.store, clock: d.clock, events: d.recorder('replicaset-controller'), log: d.log }),
+  (d) => new StatefulSetController({ store: d.store, clock: d.clock, events: d.recorder('statefulset-controller'), log: d.log }),
   (d) => new GarbageCollector({ store: d.store, log: d.log }),
+  (d) => new ConfigRolloutController({ store: d.store, events: d.recorder('config-rollout-controller'), log: d.log }),
 ];
 
 /**
@@ -58,10 +73,31 @@ export const WORKLOAD_CONTROLLERS: ((deps: ControllerDeps) => Reconciler)[] = [
 export const SERVICE_CONTROLLERS: ((deps: ControllerDeps) => Reconciler)[] = [
   (d) => new ServiceAllocator({ store: d.store, clock: d.clock, events: d.recorder('service-controller'), log: d.log, bindAddress: d.config.proxyBindAddress }),
   (d) => new EndpointsController({ store: d.store, clock: d.clock, log: d.log }),
-  (d) => new ServiceProxy({ store: d.store, clock: d.clock, events: d.recorder('kube-proxy'), log: d.log, bindAddress: d.config.proxyBindAddress }),
+  (d) => (d.networking.proxy = new ServiceProxy({ store: d.store, clock: d.clock, events: d.recorder('kube-proxy'), log: d.log, bindAddress: d.config.proxyBindAddress })),
+  (d) =>
+    (d.networking.gateways = new ServiceGateways({
+      store: d.store,
+      runtime: d.runtime,
+      clock: d.clock,
+      cluster: d.clusterId,
+      files: new NodeGatewayFiles(`${d.config.home}/run/gateways`),
+      log: d.log,
+    })),
 ];
 
-export const DEFAULT_CONTROLLERS: ((deps: ControllerDeps) => Reconciler)[] = [...WORKLOAD_CONTROLLERS, ...SERVICE_CONTROLLERS];
+/** Storage: the default StorageClass, PV/PVC binding, kctl's provisioner (a Docker volume per claim), protection. */
+export const STORAGE_CONTROLLERS: ((deps: ControllerDeps) => Reconciler)[] = [
+  (d) =>
+    new PersistentVolumeController({
+      store: d.store,
+      runtime: d.runtime,
+      events: d.recorder('persistentvolume-controller'),
+      provisionerEvents: d.recorder(LOCAL_PROVISIONER),
+      log: d.log,
+    }),
+];
+
+export const DEFAULT_CONTROLLERS: ((deps: ControllerDeps) => Reconciler)[] = [...WORKLOAD_CONTROLLERS, ...SERVICE_CONTROLLERS, ...STORAGE_CONTROLLERS];
 
 export interface ClusterOptions {
   config: ClusterConfig;
@@ -110,6 +146,7 @@ async function defaultKubelet(deps: KubeletDeps): Promise<Reconciler> {
       runtimeName,
     },
     log: (m) => deps.log.info(m),
+    networking: deps.networking,
   });
 }
 
@@ -203,6 +240,7 @@ export class Cluster {
     const store = this._store;
     const runtime = this._runtime;
     const recorder = (component: string, host?: string): EventRecorder => new EventRecorder({ store, clock, component, host, log });
+    const networking = new ClusterNetworking(store, clusterId);
 
     const reconcilers: Reconciler[] = [];
     this._node = new NodeController({
@@ -220,11 +258,11 @@ export class Cluster {
     reconcilers.push(this._scheduler);
     const makeKubelet = this.opts.kubelet === undefined ? defaultKubelet : this.opts.kubelet;
     if (makeKubelet) {
-      this._kubelet = await makeKubelet({ store, runtime, clock, events: recorder('kubelet', config.nodeName), nodeName: config.nodeName, config, log });
+      this._kubelet = await makeKubelet({ store, runtime, clock, events: recorder('kubelet', config.nodeName), nodeName: config.nodeName, config, log, networking });
       reconcilers.push(this._kubelet);
     }
     for (const make of this.opts.controllers ?? DEFAULT_CONTROLLERS) {
-      const r = make({ store, clock, recorder: (c) => recorder(c), config, log });
+      const r = make({ store, clock, recorder: (c) => recorder(c), config, log, runtime, clusterId, networking });
       reconcilers.push(r);
       this.controllers.push(r);
     }

@@ -23,6 +23,8 @@ export interface EnvSources {
   hostIP: string;
   /** for resourceFieldRef limits that are not set: the node's allocatable (cpu in cores, memory in bytes) */
   nodeAllocatable: { cpu: number; memory: number };
+  /** the Kubernetes service variables (WEB_SERVICE_HOST, ...): defined after the container's own, which win */
+  serviceEnv?: Record<string, string>;
 }
 
 /** Names of the ConfigMaps and Secrets a container's environment reads. */
@@ -170,7 +172,7 @@ export function makeEnvironmentVariables(pod: Pod, c: Container, src: EnvSources
   for (const e of c.env ?? []) {
     const vf = e.valueFrom;
     if (!vf || e.value) {
-      set(e.name, expandEnv(e.value ?? '', (n) => env.get(n)));
+      set(e.name, expandEnv(e.value ?? '', (n) => env.get(n) ?? src.serviceEnv?.[n]));
       continue;
     }
     if (vf.fieldRef) set(e.name, podFieldValue(pod, vf.fieldRef.fieldPath, src));
@@ -203,5 +205,6 @@ export function makeEnvironmentVariables(pod: Pod, c: Container, src: EnvSources
       set(e.name, v);
     } else set(e.name, '');
   }
+  for (const [name, value] of Object.entries(src.serviceEnv ?? {})) if (!env.has(name)) env.set(name, value);
   return [...env].map(([name, value]) => ({ name, value }));
 }

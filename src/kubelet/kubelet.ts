@@ -16,6 +16,7 @@ import {
   RuntimeError,
   type ContainerRuntime,
   type ContainerSummary,
+  type EngineVolume,
   type PortMapping,
   type PullProgress,
   type RuntimeEvent,
@@ -55,8 +56,13 @@ import { currentSandbox, generatePodStatus, portsAnnotation, statusChanged } fro
 import { HostProbeTransport, type ProbeTransport } from './probe-transport.js';
 import { ProberManager, probePorts, type ProbeTarget } from './probes.js';
 import { runLifecycleHandler, type HookDeps } from './lifecycle.js';
-import { NodeVolumeHost } from './volume-host.js';
-import { MountError, containerMounts, podDir, podVolumes, projectedFiles, type VolumeHost } from './volumes.js';
+import { NodeHostPaths, NodeVolumeHost } from './volume-host.js';
+import { setUpStorageVolumes, type HostPathOps } from './storage-volumes.js';
+import { MountError, containerMounts, podDir, podVolumes, type VolumeHost } from './volumes.js';
+import { ConfigVolumes } from './config-volumes.js';
+import { credentialsFor, pullWithCredentials } from './pull-secrets.js';
+import { defaultSecretVolumeDir } from './atomic-writer.js';
+import { ReferenceIndex, podSpecReferences } from '../api/pod-refs.js';
 
 export interface KubeletConfig {
   /** CrashLoopBackOff / ImagePullBackOff: first back-off period (Kubernetes: 10 s) */
@@ -69,6 +75,8 @@ export interface KubeletConfig {
   allowPrivileged: boolean;
   /** $KCTL_HOME: emptyDir/configMap/secret volumes live under <dataDir>/pods/<uid>/volumes/<name> */
   dataDir?: string;
+  /** secret/projected/downwardAPI volumes: <secretVolumeDir>/<uid>/<name>; default /dev/shm/kctl-<home hash> */
+  secretVolumeDir?: string;
   /** engine network of the pods */
   network: string;
   /** status.hostIP (the host reaches pods only through 127.0.0.1) */
@@ -101,10 +109,26 @@ export interface KubeletOptions {
   config?: Partial<KubeletConfig> & { home?: string };
   /** file-system side of volumes (default NodeVolumeHost) */
   volumeHost?: VolumeHost;
+  /** hostPath type checks (default NodeHostPaths; null: none) */
+  hostPaths?: HostPathOps | null;
   /** host side of httpGet/tcpSocket probes (default HostProbeTransport: 127.0.0.1 only) */
   probeTransport?: ProbeTransport;
   /** diagnostics (never given secret values): a Logger or a function */
   log?: Logger | ((message: string) => void);
+  /** Services seen from pods (default: every pod on config.network, no names, no drain) */
+  networking?: PodNetworking;
+}
+
+/** What the kubelet needs from the Service side (proxy/in-cluster/pod-networking.ts). */
+export interface PodNetworking {
+  /** the engine network of a namespace's pods */
+  network(namespace: string): string;
+  /** extra DNS names of the pod on that network (hostname.subdomain...) */
+  aliases(pod: Pod): string[];
+  /** WEB_SERVICE_HOST, ... for a container starting now */
+  serviceEnv(pod: Pod): Promise<Record<string, string>>;
+  /** resolves once no proxy sends new connections to the pod and those it proxied there have finished, or at deadlineMs */
+  drain(pod: Pod, deadlineMs: number): Promise<void>;
 }
 
 type PodObject = Pod & KubeObject;
@@ -133,6 +157,7 @@ function pickConfig(c: (Partial<KubeletConfig> & { home?: string }) | undefined)
   for (const k of Object.keys(DEFAULT_KUBELET_CONFIG) as (keyof KubeletConfig)[]) if (c[k] !== undefined) (out as unknown as Record<string, unknown>)[k] = c[k];
   const dataDir = c.dataDir ?? c.home;
   if (dataDir !== undefined) out.dataDir = dataDir;
+  if (c.secretVolumeDir !== undefined) out.secretVolumeDir = c.secretVolumeDir;
   if (c.nodeAllocatable) out.nodeAllocatable = c.nodeAllocatable;
   return out;
 }
@@ -146,7 +171,8 @@ interface Observation {
 
 export class Kubelet implements Reconciler {
   readonly name = 'kubelet';
-  readonly watches: readonly string[] = ['pods'];
+  /** ConfigMaps and Secrets too: a change re-syncs the pods that reference them (volumes, or a start waiting) */
+  readonly watches: readonly string[] = ['pods', 'configmaps', 'secrets'];
   /**
    * Pods synced at once (upstream: one worker per pod). Each pass waits mostly on the engine, so a burst of pods
    * starts in parallel instead of two at a time; one pod is never synced twice at once (the queue's rule).
@@ -160,6 +186,7 @@ export class Kubelet implements Reconciler {
   private readonly clock: Clock;
   private readonly events: EventSink;
   private readonly volumeHost: VolumeHost;
+  private readonly hostPaths: HostPathOps | undefined;
   private readonly log: (m: string) => void;
   private readonly info: (m: string) => void;
   private readonly transport: ProbeTransport;
@@ -188,6 +215,9 @@ export class Kubelet implements Reconciler {
   private readonly shownWaiting = new Map<string, string>();
   /** background stops, by container id */
   private readonly killing = new Map<string, Promise<void>>();
+  /** Services seen from pods; drains before SIGTERM, by pod uid */
+  private readonly networking: PodNetworking | undefined;
+  private readonly drains = new Map<string, Promise<void>>();
   /** container ids stopped for a spec change (started again whatever the restart policy) */
   private readonly restartRequested = new Set<string>();
   /** background pulls, by `${uid}/${image}` */
@@ -197,6 +227,10 @@ export class Kubelet implements Reconciler {
   /** pulls that failed since the pod's last pass, by `${uid}/${image}` */
   private readonly freshPullFailures = new Set<string>();
   private allocatable?: { cpu: number; memory: number };
+  /** configMap/secret/projected/downwardAPI volumes (written atomically, kept in sync) */
+  private readonly configVolumes: ConfigVolumes;
+  /** pod keys by the ConfigMaps/Secrets they reference */
+  private readonly podRefs = new ReferenceIndex();
 
   constructor(opts: KubeletOptions) {
     this.store = opts.store;
@@ -204,8 +238,21 @@ export class Kubelet implements Reconciler {
     this.clock = opts.clock;
     this.events = opts.events;
     this.nodeName = opts.nodeName;
+    this.networking = opts.networking;
     this.config = pickConfig(opts.config);
     this.volumeHost = opts.volumeHost ?? new NodeVolumeHost();
+    this.hostPaths = opts.hostPaths === null ? undefined : (opts.hostPaths ?? new NodeHostPaths());
+    // tmpfs for secret volumes on the real file system; an injected host (tests) keeps them under dataDir
+    if (this.config.secretVolumeDir === undefined && this.config.dataDir !== undefined && !opts.volumeHost) {
+      const d = defaultSecretVolumeDir(this.config.dataDir);
+      if (d !== undefined) this.config.secretVolumeDir = d;
+    }
+    this.configVolumes = new ConfigVolumes({
+      store: this.store,
+      host: this.volumeHost,
+      ...(this.config.secretVolumeDir !== undefined ? { secretDir: this.config.secretVolumeDir } : {}),
+      nodeAllocatable: () => this.nodeAllocatable(),
+    });
     const log = opts.log;
     this.log = typeof log === 'function' ? log : log ? (m) => log.warn(m) : () => undefined;
     this.info = typeof log === 'function' ? log : log ? (m) => log.info(m) : () => undefined;
@@ -240,10 +287,14 @@ export class Kubelet implements Reconciler {
 
   keysFor(ev: WatchEvent<KubeObject>): string[] {
     const o = ev.object;
+    // a ConfigMap/Secret change: the pods whose volumes follow it, or whose start waits for it
+    if (o.kind === 'ConfigMap' || o.kind === 'Secret') return this.podRefs.keysFor(o.kind, o.metadata.namespace ?? 'default', o.metadata.name);
     if (o.kind !== 'Pod') return [];
     const pod = o as PodObject;
     const key = podKeyOf(pod.metadata.namespace ?? 'default', pod.metadata.name);
     if (ev.type === 'DELETED') this.seenPods.delete(key);
+    if (ev.type === 'DELETED' || pod.spec?.nodeName !== this.nodeName) this.podRefs.delete(key);
+    else this.podRefs.set(key, pod.metadata.namespace ?? 'default', podSpecReferences(pod.spec));
     if (pod.spec?.nodeName !== this.nodeName) return [];
     if (ev.type === 'DELETED') return [key];
     // A write of the status alone (the kubelet's own, mostly) needs no pass: as upstream's pod config, react to
@@ -328,6 +379,7 @@ export class Kubelet implements Reconciler {
       return DONE;
     }
     if (exec.changed) obs = await this.observe(pod);
+    await this.refreshVolumes(pod, obs.observed);
 
     // Probes follow the running app containers.
     const sb = currentSandbox(obs.observed);
@@ -511,7 +563,8 @@ export class Kubelet implements Reconciler {
         const id = await this.runtime.runPodSandbox({
           pod: this.podRef(pod),
           attempt: plan.attempt,
-          network: this.config.network,
+          network: this.networking?.network(pod.metadata.namespace ?? 'default') ?? this.config.network,
+          ...(this.networking?.aliases(pod).length ? { networkAliases: this.networking.aliases(pod) } : {}),
           ports: sandboxPorts(pod),
           ...(pod.spec?.hostname ? { hostname: pod.spec.hostname } : {}),
         });
@@ -527,7 +580,7 @@ export class Kubelet implements Reconciler {
     } else sandbox = obs.sandboxes.find((s) => s.id === plan.sandboxId);
     if (!sandbox || !starts.length) return { changed, ...(requeueAfterMs !== undefined ? { requeueAfterMs } : {}) };
 
-    const vols = podVolumes(pod, this.config.dataDir);
+    const vols = podVolumes(pod, this.config.dataDir, this.config.secretVolumeDir);
     let mountError: string | undefined;
     try {
       await this.setUpVolumes(pod, vols);
@@ -593,6 +646,13 @@ export class Kubelet implements Reconciler {
     const preStop = spec?.lifecycle?.preStop;
     const stop = async (): Promise<void> => {
       let grace = k.graceSeconds;
+      // drain before SIGTERM: a pod on its way out first leaves every proxy's rotation and its proxied
+      // connections finish, within the grace period (which this wait uses up)
+      if (pod?.metadata.deletionTimestamp && this.networking) {
+        const t0 = this.clock.now().getTime();
+        await this.drainOnce(pod, t0 + grace * 1000);
+        grace = Math.max(MIN_GRACE_SECONDS, grace - Math.floor((this.clock.now().getTime() - t0) / 1000));
+      }
       if (pod && spec && preStop) {
         const t0 = this.clock.now().getTime();
         const err = await runLifecycleHandler(this.hookDeps(), preStop, spec, k.id, ports, grace * 1000);
@@ -608,6 +668,18 @@ export class Kubelet implements Reconciler {
         this.enqueue(podKey);
       });
     this.killing.set(k.id, p);
+  }
+
+  /** One drain per pod, shared by its containers' stops. */
+  private drainOnce(pod: PodObject, deadlineMs: number): Promise<void> {
+    const uid = pod.metadata.uid!;
+    let p = this.drains.get(uid);
+    if (!p) {
+      p = this.networking!.drain(pod, deadlineMs).catch((e: unknown) => this.log(`kubelet: drain of pod ${pod.metadata.name}: ${(e as Error).message}`));
+      this.drains.set(uid, p);
+      void p.finally(() => setTimeout(() => this.drains.delete(uid), 60_000).unref?.());
+    }
+    return p;
   }
 
   private failuresOf(uid: string): Map<string, Waiting> {
@@ -626,20 +698,27 @@ export class Kubelet implements Reconciler {
   }
 
   private async setUpVolumes(pod: PodObject, vols: ReturnType<typeof podVolumes>): Promise<void> {
-    const ns = pod.metadata.namespace ?? 'default';
     for (const v of vols) {
-      if (v.kind === 'emptyDir') {
-        if (v.volume.emptyDir?.medium === 'Memory') this.log(`kubelet: emptyDir "${v.name}" medium Memory is backed by disk`);
-        await this.volumeHost.ensureDir(v.hostPath!, 0o777);
-      } else if (v.kind === 'configMap' || v.kind === 'secret') {
-        const src =
-          v.kind === 'configMap'
-            ? { configMap: await this.store.tryGet<KubeObject>({ resource: 'configmaps', namespace: ns, name: v.volume.configMap?.name ?? '' }) as ConfigMap | undefined }
-            : { secret: await this.store.tryGet<KubeObject>({ resource: 'secrets', namespace: ns, name: v.volume.secret?.secretName ?? '' }) as Secret | undefined };
-        const { files } = projectedFiles(v, src);
-        await this.volumeHost.ensureDir(v.hostPath!, 0o755);
-        for (const f of files) await this.volumeHost.writeFile(`${v.hostPath!}/${f.path}`, f.data, f.mode);
-      }
+      if (v.kind === 'emptyDir' && !v.engine) await this.volumeHost.ensureDir(v.hostPath!, 0o777);
+    }
+    await setUpStorageVolumes(this.store, pod, vols, this.hostPaths);
+    await this.configVolumes.sync(pod, vols);
+  }
+
+  /**
+   * A running pod's configMap/secret/projected/downwardAPI volumes follow their sources (upstream: the volume
+   * manager's remount on every pod sync). A failure keeps the last files and shows one FailedMount event.
+   */
+  private async refreshVolumes(pod: PodObject, observed: ObservedPod): Promise<void> {
+    if (pod.metadata.deletionTimestamp || !observed.containers.some((c) => c.state === 'running')) return;
+    const uid = pod.metadata.uid!;
+    try {
+      const changed = await this.configVolumes.sync(pod, podVolumes(pod, this.config.dataDir, this.config.secretVolumeDir));
+      this.configVolumes.clearShown(uid);
+      if (changed.length) this.info(`kubelet: pod ${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}: updated volumes ${changed.join(', ')}`);
+    } catch (e) {
+      if (!(e instanceof MountError)) throw e;
+      if (this.configVolumes.firstShow(uid, e.message)) await this.event(pod, 'Warning', 'FailedMount', e.message);
     }
   }
 
@@ -676,6 +755,7 @@ export class Kubelet implements Reconciler {
     let env;
     let container: Container = spec;
     let volumes: Record<string, string>;
+    let engineVolumes: Record<string, EngineVolume> | undefined;
     try {
       const refs = envReferences(spec);
       const configMaps: Record<string, ConfigMap | undefined> = {};
@@ -691,12 +771,14 @@ export class Kubelet implements Reconciler {
         hostIP: this.config.hostIP,
         ...(sandbox.podIP ? { podIP: sandbox.podIP } : {}),
         nodeAllocatable: needsAlloc ? await this.nodeAllocatable() : { cpu: 0, memory: 0 },
+        ...(this.networking ? { serviceEnv: await this.networking.serviceEnv(pod) } : {}),
       });
       if (spec.securityContext?.privileged && !this.config.allowPrivileged)
         throw new ContainerConfigError('securityContext.privileged: Forbidden: disallowed by cluster policy');
       const m = containerMounts(spec, vols);
       container = m.container;
       volumes = m.volumes;
+      engineVolumes = m.engineVolumes;
     } catch (e) {
       if (e instanceof ContainerConfigError || e instanceof MountError) {
         await this.fail(pod, s.name, 'CreateContainerConfigError', e.message);
@@ -714,6 +796,7 @@ export class Kubelet implements Reconciler {
         attempt: s.attempt,
         env,
         volumes,
+        ...(engineVolumes ? { engineVolumes } : {}),
         ...(pod.spec?.securityContext ? { podSecurityContext: pod.spec.securityContext } : {}),
         ...(pod.spec?.shareProcessNamespace ? { shareProcessNamespace: true } : {}),
         labels: { [CONTAINER_HASH_LABEL]: s.hash, [GRACE_LABEL]: String(grace), [CONTAINER_KIND_LABEL]: s.init ? 'init' : 'app' },
@@ -756,6 +839,35 @@ export class Kubelet implements Reconciler {
     return 'started';
   }
 
+  /**
+   * A pull with the registry credentials of the pod's imagePullSecrets (none named: its ServiceAccount's, as
+   * upstream's admission copies them). Missing secrets get upstream's warning event and the pull goes on.
+   */
+  private async pullImage(pod: PodObject, image: string, onProgress: (p: PullProgress) => void): Promise<void> {
+    const ns = pod.metadata.namespace ?? 'default';
+    let refs = pod.spec?.imagePullSecrets ?? [];
+    if (!refs.length) {
+      const sa = await this.store.tryGet<KubeObject>({ resource: 'serviceaccounts', namespace: ns, name: pod.spec?.serviceAccountName || 'default' });
+      refs = (sa?.imagePullSecrets as { name?: string }[] | undefined) ?? [];
+    }
+    const secrets: Secret[] = [];
+    const missing: string[] = [];
+    for (const r of refs) {
+      if (!r.name) continue;
+      const s = await this.store.tryGet<KubeObject>({ resource: 'secrets', namespace: ns, name: r.name });
+      if (s) secrets.push(s as Secret);
+      else missing.push(r.name);
+    }
+    if (missing.length)
+      await this.event(
+        pod,
+        'Warning',
+        'FailedToRetrieveImagePullSecret',
+        `Unable to retrieve some image pull secrets (${missing.join(', ')}); attempting to pull the image may not succeed.`,
+      );
+    return pullWithCredentials(this.runtime, image, credentialsFor(image, secrets), onProgress);
+  }
+
   private hookDeps(): HookDeps {
     return { runtime: this.runtime, transport: this.transport, clock: this.clock };
   }
@@ -777,8 +889,7 @@ export class Kubelet implements Reconciler {
     const names = allContainers(pod)
       .filter((x) => x.container.image === image)
       .map((x) => x.container.name);
-    const p = this.runtime
-      .pullImage(image, onProgress)
+    const p = this.pullImage(pod, image, onProgress)
       .then(
         async () => {
           const secs = ((this.clock.now().getTime() - t0) / 1000).toFixed(3);
@@ -875,6 +986,8 @@ export class Kubelet implements Reconciler {
   private async removePodDir(uid: string): Promise<void> {
     if (this.config.dataDir === undefined) return;
     try {
+      const secrets = this.configVolumes.podSecretDir(uid);
+      if (secrets !== undefined) await this.volumeHost.removeAll(secrets);
       await this.volumeHost.removeAll(podDir(this.config.dataDir, uid));
     } catch (e) {
       this.log(`kubelet: remove volumes of pod ${uid}: ${(e as Error).message}`);
@@ -907,6 +1020,7 @@ export class Kubelet implements Reconciler {
   /** Drops every in-memory record of a pod. */
   private forget(uid: string): void {
     this.prober.removePod(uid);
+    this.configVolumes.clearShown(uid);
     this.lastFailures.delete(uid);
     for (const k of [...this.shownWaiting.keys()]) if (k.startsWith(`${uid}/`)) this.shownWaiting.delete(k);
     for (const k of [...this.freshPulls]) if (k.startsWith(`${uid}/`)) this.freshPulls.delete(k);

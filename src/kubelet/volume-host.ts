@@ -1,9 +1,13 @@
 // NodeVolumeHost: the VolumeHost on the local file system (node:fs). The kubelet's one file-system edge:
-// emptyDir directories and configMap/secret files under $KCTL_HOME/pods/<uid>/volumes/.
+// emptyDir directories under $KCTL_HOME/pods/<uid>/volumes/, configMap/secret/projected/downwardAPI payloads
+// through the AtomicWriter (atomic-writer.ts).
 import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { VolumeHost } from './volumes.js';
+import { writeAtomic } from './atomic-writer.js';
+import { open as openFile, stat as statPath } from 'node:fs/promises';
+import type { HostFileType, HostPathOps } from './storage-volumes.js';
 
 export class NodeVolumeHost implements VolumeHost {
   async ensureDir(path: string, mode: number): Promise<void> {
@@ -19,7 +23,37 @@ export class NodeVolumeHost implements VolumeHost {
     await rename(tmp, path);
   }
 
+  writePayload(dir: string, files: { path: string; data: Uint8Array; mode: number }[]): Promise<boolean> {
+    return writeAtomic(dir, files);
+  }
+
   async removeAll(path: string): Promise<void> {
     await rm(path, { recursive: true, force: true });
+  }
+}
+
+/** hostPath checks on the local file system (storage-volumes.ts checkHostPathType). */
+export class NodeHostPaths implements HostPathOps {
+  async fileType(path: string): Promise<HostFileType | undefined> {
+    try {
+      const s = await statPath(path);
+      if (s.isDirectory()) return 'Directory';
+      if (s.isFile()) return 'File';
+      if (s.isSocket()) return 'Socket';
+      if (s.isCharacterDevice()) return 'CharDevice';
+      if (s.isBlockDevice()) return 'BlockDevice';
+      return 'Unknown';
+    } catch {
+      return undefined;
+    }
+  }
+
+  async makeDir(path: string): Promise<void> {
+    await mkdir(path, { recursive: true, mode: 0o755 });
+  }
+
+  async makeFile(path: string): Promise<void> {
+    const f = await openFile(path, 'a', 0o644);
+    await f.close();
   }
 }

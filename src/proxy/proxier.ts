@@ -70,6 +70,9 @@ export function serviceBackends(
   endpoints: EndpointsObj | undefined,
   pods: ReadonlyMap<string, PodObj>,
   skipped?: (ip: string, reason: SkipReason) => void,
+  /** 'podIP': pod IP + container port, for the in-cluster gateways (container to container); hand-written
+   *  addresses are skipped there (a loopback address would be the gateway itself) */
+  via: 'loopback' | 'podIP' = 'loopback',
 ): Backend[] {
   const proto = svcPort.protocol ?? 'TCP';
   const out: Backend[] = [];
@@ -96,6 +99,13 @@ export function serviceBackends(
           skipped?.(a.ip, 'pod-not-ready');
           continue;
         }
+        if (via === 'podIP') {
+          b = { id: pod.metadata.uid ?? `${ref.namespace}/${ref.name}`, host: a.ip, port: ep.port, name: pod.metadata.name };
+          if (seen.has(b.id)) continue;
+          seen.add(b.id);
+          out.push(b);
+          continue;
+        }
         const m = parsePortsAnnotation(pod.metadata.annotations?.[PORTS_ANNOTATION]).find(
           (x) => x.containerPort === ep.port && (x.protocol ?? 'TCP') === proto && isLoopback(x.hostIP ?? '127.0.0.1'),
         );
@@ -104,7 +114,7 @@ export function serviceBackends(
           continue;
         }
         b = { id: pod.metadata.uid ?? `${ref.namespace}/${ref.name}`, host: m.hostIP ?? '127.0.0.1', port: m.hostPort, name: pod.metadata.name };
-      } else if (isLoopback(a.ip)) {
+      } else if (via === 'loopback' && isLoopback(a.ip)) {
         b = { id: `${a.ip}:${ep.port}`, host: a.ip, port: ep.port, name: `${a.ip}:${ep.port}` };
       } else {
         skipped?.(a.ip, 'not-loopback');
@@ -323,6 +333,17 @@ export class ServiceProxy implements Reconciler {
   listenerState(svcKey: string, nodePort: number): { backends: readonly Backend[]; active: ReadonlyMap<string, number> } | undefined {
     const l = this.listeners.get(`${svcKey}|${nodePort}`);
     return l && { backends: l.balancer.backends, active: l.active };
+  }
+
+  /**
+   * Drain before SIGTERM: resolves once no listener offers the pod (uid) to new connections and none of the
+   * connections it proxied to the pod is still open — or at `deadlineMs` (clock time), whichever is first.
+   */
+  async drained(podUid: string, deadlineMs: number, pollMs = 50): Promise<void> {
+    const busy = (): boolean =>
+      [...this.listeners.values()].some((l) => l.balancer.backends.some((b) => b.id === podUid) || (l.active.get(podUid) ?? 0) > 0);
+    while (!this.stopped && busy() && this.clock.now().getTime() < deadlineMs)
+      await new Promise((r) => setTimeout(r, Math.min(pollMs, Math.max(1, deadlineMs - this.clock.now().getTime()))));
   }
 
   /** Closes every listener and the connections still open. Idempotent. */

@@ -92,6 +92,8 @@ export interface ContainerConfig {
   env?: EnvVar[];
   /** host directories backing the pod's volumes (emptyDir), by volume name; mounted per volumeMounts */
   volumes?: Record<string, string>;
+  /** volumes the engine backs (a named engine volume, a tmpfs), by volume name; mounted per volumeMounts */
+  engineVolumes?: Record<string, EngineVolume>;
   /** pod-level securityContext (runAsUser, runAsGroup, fsGroup, supplementalGroups, runAsNonRoot) */
   podSecurityContext?: PodSecurityContext;
   /** share the sandbox's PID namespace (spec.shareProcessNamespace) */
@@ -200,6 +202,16 @@ export interface RuntimeEvent {
   time: Date;
 }
 
+/** Credentials for one registry (an entry of a kubernetes.io/dockerconfigjson Secret), in the engine's terms. */
+export interface RegistryAuth {
+  /** the registry host the credentials are for ("https://index.docker.io/v1/" for Docker Hub) */
+  serveraddress: string;
+  username?: string;
+  password?: string;
+  /** an OAuth identity token instead of username/password */
+  identitytoken?: string;
+}
+
 export interface PullProgress {
   /** 'Pulling fs layer', 'Downloading', 'Pull complete', ... as the engine says it */
   status: string;
@@ -247,6 +259,31 @@ export interface NetworkInfo {
   labels: Record<string, string>;
 }
 
+/**
+ * A container kctl runs for itself, outside any pod: the in-cluster service proxies (proxy/in-cluster/).
+ * It runs the pause image with host files bound in (e.g. the node binary and a script), so it needs no image.
+ */
+export interface HelperConfig {
+  /** engine container name (unique per engine: include the cluster id) */
+  name: string;
+  /** argv; argv[0] is an absolute path inside the container */
+  command: string[];
+  binds: { hostPath: string; containerPath: string; readOnly?: boolean }[];
+  /** networks to join (created when missing), each with the DNS names the helper answers to there */
+  networks: Record<string, string[]>;
+  /** extra labels (kctl's managed/cluster/test-run labels are always set) */
+  labels?: Record<string, string>;
+}
+
+export interface HelperStatus {
+  id: string;
+  name: string;
+  running: boolean;
+  labels: Record<string, string>;
+  /** network → the helper's address there: for other containers, never for the host */
+  addresses: Record<string, string>;
+}
+
 export interface ContainerRuntime {
   /** Creates and starts the pod's sandbox; idempotent: the same pod uid + attempt returns the same id
    *  (a stopped one is started again). Creates `cfg.network` when missing. */
@@ -283,8 +320,11 @@ export interface ContainerRuntime {
   events(signal: AbortSignal): AsyncIterable<RuntimeEvent>;
 
   imageExists(ref: string): Promise<boolean>;
-  /** Rejects with RuntimeError (code 'Runtime', reason 'ImagePull') when the image cannot be pulled. */
-  pullImage(ref: string, onProgress?: (p: PullProgress) => void): Promise<void>;
+  /**
+   * Rejects with RuntimeError (code 'Runtime', reason 'ImagePull') when the image cannot be pulled. `auth`: the
+   * registry credentials to pull with (an imagePullSecret's), never logged.
+   */
+  pullImage(ref: string, onProgress?: (p: PullProgress) => void, auth?: RegistryAuth): Promise<void>;
 
   /** RuntimeNotFound when absent; RuntimeError when the container is not running. */
   stats(id: ContainerId): Promise<ContainerStats>;
@@ -292,10 +332,39 @@ export interface ContainerRuntime {
   info(): Promise<RuntimeInfo>;
   version(): Promise<RuntimeVersion>;
 
+  /** Runs a helper container; idempotent by name: the same config keeps the container (started again when
+   *  stopped), a changed command/binds replaces it, and its networks/aliases are brought to `cfg.networks`. */
+  runHelper(cfg: HelperConfig): Promise<HelperStatus>;
+  /** Helpers of this cluster, filtered by labels. */
+  listHelpers(labels?: Record<string, string>): Promise<HelperStatus[]>;
+  /** Removes a helper (forcibly) by name or id. No error when absent. */
+  removeHelper(nameOrId: string): Promise<void>;
+
   /** Creates the bridge network when missing (idempotent); returns it either way. */
   ensureNetwork(name: string, labels?: Record<string, string>): Promise<NetworkInfo>;
   /** No error when absent. RuntimeConflict while containers use it. */
   removeNetwork(name: string): Promise<void>;
+
+  /** Creates a named engine volume when missing (idempotent: the existing one is returned as is). */
+  createVolume(name: string, labels?: Record<string, string>): Promise<VolumeInfo>;
+  /** No error when absent. RuntimeConflict while a container (running or not) uses it. */
+  removeVolume(name: string): Promise<void>;
+  /** kctl's volumes of this cluster (and test run), filtered by labels. */
+  listVolumes(labels?: Record<string, string>): Promise<VolumeInfo[]>;
+}
+
+/** A pod volume backed by the engine rather than by a host directory. */
+export type EngineVolume =
+  /** a named engine volume (a PersistentVolume's data); subPath mounts a folder of it */
+  | { type: 'volume'; name: string }
+  /** a tmpfs of the container (emptyDir medium Memory); size in bytes, default the engine's (half the RAM) */
+  | { type: 'tmpfs'; sizeBytes?: number };
+
+export interface VolumeInfo {
+  name: string;
+  labels: Record<string, string>;
+  /** ISO time, when the engine says */
+  createdAt?: string;
 }
 
 /** Why a runtime call failed, for the kubelet's waiting reasons. */

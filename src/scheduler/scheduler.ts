@@ -16,6 +16,7 @@ import { DONE, NOP_LOGGER, type Logger, type Reconciler, type Result } from '../
 import type { EventSink } from '../controllers/events.js';
 import { buildNodeInfos, isTerminated } from './resources.js';
 import { filterNode, leastAllocatedScore } from './filters.js';
+import { claimNamesOf, preFilterFitError, volumeBindingPreFilter, type ClaimView, type ClassView } from './volume-binding.js';
 
 export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
 /** upstream ErrNoNodesAvailable */
@@ -95,7 +96,7 @@ export interface SchedulerOptions {
 
 export class Scheduler implements Reconciler {
   readonly name = 'scheduler';
-  readonly watches = ['pods', 'nodes'] as const;
+  readonly watches = ['pods', 'nodes', 'persistentvolumeclaims'] as const;
   /** one pod at a time: a bind must be visible before the next pod is filtered */
   readonly concurrency = 1;
   private readonly store: Store;
@@ -132,7 +133,8 @@ export class Scheduler implements Reconciler {
   }
 
   keysFor(ev: WatchEvent<KubeObject>): string[] {
-    if (ev.object.kind === 'Node') return [...this.unschedulable];
+    // a node change may make room; a claim created, bound or gone may unblock pods waiting on it
+    if (ev.object.kind === 'Node' || ev.object.kind === 'PersistentVolumeClaim') return [...this.unschedulable];
     if (ev.object.kind !== 'Pod') return [];
     const pod = ev.object as unknown as Pod;
     const key = objectKey({ resource: 'pods', namespace: pod.metadata?.namespace ?? 'default', name: pod.metadata!.name! });
@@ -165,6 +167,11 @@ export class Scheduler implements Reconciler {
       return DONE;
     }
     const [nodes, pods] = await Promise.all([this.store.list<Node & KubeObject>('nodes'), this.store.list<Pod & KubeObject>('pods')]);
+    const claimMsg = nodes.items.length ? await this.claimsPreFilter(pod) : undefined;
+    if (claimMsg) {
+      await this.markUnschedulable(key, pod, preFilterFitError(nodes.items.length, claimMsg));
+      return { requeueAfterMs: this.retryMs };
+    }
     const r = schedulePod(pod, nodes.items, pods.items);
     if ('nodeName' in r) {
       await this.bind(pod, r.nodeName);
@@ -174,6 +181,26 @@ export class Scheduler implements Reconciler {
     }
     await this.markUnschedulable(key, pod, r.message);
     return { requeueAfterMs: this.retryMs };
+  }
+
+  /** volume-binding.ts's PreFilter over the claims (and their classes) the pod references. */
+  private async claimsPreFilter(pod: Pod & KubeObject): Promise<string | undefined> {
+    const names = claimNamesOf(pod);
+    if (!names.length) return undefined;
+    const namespace = pod.metadata.namespace ?? 'default';
+    const claims = new Map<string, ClaimView>();
+    const classes = new Map<string, ClassView>();
+    for (const name of new Set(names)) {
+      const c = await this.store.tryGet<KubeObject & ClaimView>({ resource: 'persistentvolumeclaims', namespace, name });
+      if (!c) continue;
+      claims.set(name, c);
+      const cls = c.spec?.storageClassName;
+      if (cls && !classes.has(cls)) {
+        const sc = await this.store.tryGet<KubeObject & ClassView>({ resource: 'storageclasses', name: cls });
+        if (sc) classes.set(cls, sc);
+      }
+    }
+    return volumeBindingPreFilter(pod, claims, classes);
   }
 
   private async bind(pod: Pod & KubeObject, nodeName: string): Promise<void> {

@@ -394,6 +394,27 @@ export function runtimeContract(name: string, make: () => Promise<RuntimeHarness
         expect(c.id).not.toBe(a.id);
         await rt.removeNetwork(name);
       });
+
+      it('createVolume is idempotent and labels the volume; removeVolume refuses while a container uses it, absent is no error', async () => {
+        const name = `kctl-contract-${h.testRun}-${++n}`;
+        const a = await rt.createVolume(name, { 'kctl.io/persistent-volume': 'pv-contract' });
+        const b = await rt.createVolume(name);
+        expect(b.name).toBe(name);
+        expect(a.labels).toMatchObject({ 'kctl.io/persistent-volume': 'pv-contract', [MANAGED_BY]: 'kctl', [TEST_RUN]: h.testRun });
+        expect((await rt.listVolumes({ 'kctl.io/persistent-volume': 'pv-contract' })).map((v) => v.name)).toEqual([name]);
+        expect(await rt.listVolumes({ 'kctl.io/persistent-volume': 'none' })).toEqual([]);
+        const sb = await sandbox(newPod());
+        const id = await rt.createContainer(sb, {
+          attempt: 0,
+          container: { name: 'v', image: h.image, command: ['sleep', '3600'], volumeMounts: [{ name: 'data', mountPath: '/data' }, { name: 'mem', mountPath: '/mem' }] },
+          engineVolumes: { data: { type: 'volume', name }, mem: { type: 'tmpfs', sizeBytes: 8 * 2 ** 20 } },
+        });
+        expect((await rejection(rt.removeVolume(name))).code).toBe('RuntimeConflict');
+        await rt.removeContainer(id);
+        await rt.removeVolume(name);
+        await rt.removeVolume(name);
+        expect(await rt.listVolumes({ 'kctl.io/persistent-volume': 'pv-contract' })).toEqual([]);
+      });
     });
   });
 }

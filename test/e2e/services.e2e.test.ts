@@ -1,9 +1,9 @@
 // Services on the real Docker engine, through the built CLI and the background controller: three httpd pods
 // behind a NodePort Service, reached only at 127.0.0.1:<nodePort> (the proxy dials each pod's published loopback
 // port; nothing here talks to a pod IP).
-import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireDocker } from '../helpers/docker-env.js';
+import { get, load } from '../helpers/http-load.js';
 import { E2eCluster, TEST_IMAGE, containerIdOf, dockerCli, hostPortOf, podManifest, sleep, type StoredPod } from '../helpers/e2e-cluster.js';
 
 const haveDocker = await requireDocker();
@@ -12,43 +12,6 @@ const PROBE_PERIOD_S = 2;
 /** probe → kubelet status write → store watch → proxy: what "at once" may take on a loaded machine */
 const REACTION_MS = 1_000;
 const PODS = ['web-0', 'web-1', 'web-2'];
-
-/** GET over a fresh connection (keep-alive off); resolves the body, rejects on any failure. */
-function get(port: number, timeoutMs = 3_000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = http.get({ host: '127.0.0.1', port, path: '/', timeout: timeoutMs, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => (res.statusCode === 200 ? resolve(body.trim()) : reject(new Error(`HTTP ${res.statusCode}`))));
-      res.on('error', reject);
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-  });
-}
-
-interface Sample {
-  at: number;
-  body?: string;
-  error?: string;
-}
-
-/** Sends requests one after the other until `until()` or `maxMs` (bounded load on loopback). */
-async function load(port: number, opts: { count?: number; maxMs: number; until?: (samples: Sample[]) => boolean; gapMs?: number }): Promise<Sample[]> {
-  const out: Sample[] = [];
-  const end = Date.now() + opts.maxMs;
-  while (Date.now() < end && (opts.count === undefined || out.length < opts.count) && !opts.until?.(out)) {
-    const at = Date.now();
-    try {
-      out.push({ at, body: await get(port) });
-    } catch (e) {
-      out.push({ at, error: (e as Error).message });
-    }
-    if (opts.gapMs) await sleep(opts.gapMs);
-  }
-  return out;
-}
 
 function webPod(name: string): Record<string, unknown> {
   return podManifest(
@@ -165,6 +128,41 @@ describe.runIf(haveDocker)('Services on the Docker engine (kctl CLI + background
     expect([...after, ...again].filter((s) => s.error)).toEqual([]);
     expect(again.filter((s) => s.body === victim).length).toBeGreaterThanOrEqual(8);
     console.log(`[services e2e] ${victim}: back in rotation ${(after.find((s) => s.body === victim)?.at ?? Date.now()) - readyAt} ms after its readiness file returned`);
+  });
+
+  it('from inside a pod: web, web.default and web.default.svc.cluster.local answer from ready pods only; WEB_SERVICE_* are set', async () => {
+    await cluster.apply(podManifest('client', { containers: [{ name: 'c', image: TEST_IMAGE, imagePullPolicy: 'IfNotPresent', command: ['sleep', '3600'] }] }));
+    await cluster.waitForPod('client', 'running', (p) => p.status?.phase === 'Running');
+    const inPod = async (script: string): Promise<string> => (await cluster.ok(['exec', 'client', '--', 'sh', '-c', script])).trim();
+    // (busybox 1.35's `wget -T` crashes: `timeout` bounds each request instead)
+    // the gateway may still be starting: the first name is retried, the others must answer at once
+    await cluster.waitFor('the Service name to answer inside the pod', async () => {
+      const r = await cluster.kctl(['exec', 'client', '--', 'timeout', '3', 'wget', '-qO-', 'http://web/']);
+      return r.code === 0 && PODS.includes(r.stdout.trim()) ? true : undefined;
+    }, 30_000);
+    for (const host of ['web', 'web.default', 'web.default.svc', 'web.default.svc.cluster.local'])
+      expect(PODS).toContain(await inPod(`timeout 3 wget -qO- http://${host}/`));
+
+    // the Kubernetes service variables of the Services that existed when the pod started, usable as given
+    const env = Object.fromEntries((await inPod('env')).split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    expect(env.WEB_SERVICE_PORT).toBe('80');
+    expect(env.WEB_SERVICE_PORT_HTTP).toBe('80');
+    expect(env.WEB_PORT_80_TCP_PROTO).toBe('tcp');
+    expect(env.WEB_PORT).toBe(`tcp://${env.WEB_SERVICE_HOST}:80`);
+    expect(PODS).toContain(await inPod('timeout 3 wget -qO- http://$WEB_SERVICE_HOST:$WEB_SERVICE_PORT/'));
+
+    // readiness gates in-pod traffic too: a not-ready pod gets none of 30 requests, and returns when ready
+    const victim = 'web-0';
+    const cid = containerIdOf((await cluster.pod(victim))!, 'httpd');
+    expect((await dockerCli(['exec', cid, 'rm', '/tmp/ready'])).code).toBe(0);
+    await cluster.waitForPod(victim, 'not ready', (p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'False') ?? false, 20_000);
+    await sleep(REACTION_MS);
+    const got = (await inPod('for i in $(seq 1 30); do timeout 3 wget -qO- http://web/ || echo FAILED; done')).split('\n');
+    expect(got).toHaveLength(30);
+    expect(got.filter((b) => b === 'FAILED' || b === victim)).toEqual([]);
+    expect((await dockerCli(['exec', cid, 'touch', '/tmp/ready'])).code).toBe(0);
+    await cluster.waitFor(`${victim} back behind the name`, async () => (await inPod('for i in 1 2 3 4 5 6; do timeout 3 wget -qO- http://web/; done')).split('\n').includes(victim) || undefined, 30_000);
+    await cluster.ok(['delete', 'pod', 'client', '--wait=false']);
   });
 
   it('a pod whose server dies gets no client errors: the proxy moves on to the next endpoint', async () => {

@@ -33,7 +33,7 @@ export async function requireDocker(): Promise<boolean> {
   return false;
 }
 
-/** Removes every container (sandboxes included) and network labelled kctl.io/test-run=<runId>. */
+/** Removes every container (sandboxes included), network and volume labelled kctl.io/test-run=<runId>. */
 export async function removeTestRun(runId: string): Promise<{ containers: number; networks: number }> {
   const docker = new Docker();
   const filters = { label: [`${TEST_RUN}=${runId}`] };
@@ -43,6 +43,9 @@ export async function removeTestRun(runId: string): Promise<{ containers: number
   for (const c of containers) await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined);
   const networks = await docker.listNetworks({ filters });
   for (const n of networks) await docker.getNetwork(n.Id).remove().catch(() => undefined);
+  // named volumes (PersistentVolumes kctl provisioned) go after the containers that used them
+  const volumes = (await docker.listVolumes({ filters })).Volumes ?? [];
+  for (const v of volumes) await docker.getVolume(v.Name).remove().catch(() => undefined);
   return { containers: containers.length, networks: networks.length };
 }
 

@@ -103,9 +103,15 @@ export async function runRolloutHistory(o: RolloutHistoryOptions, ctx: CliContex
   const { viewDeploymentHistory } = await import('../rollout/history.js');
   const store = await ctx.store();
   for (const { kind, obj } of targets) {
-    if (kind.kind !== 'Deployment') throw new KctlError('Invalid', `no history viewer has been implemented for ${JSON.stringify(groupKindString(kind))}`);
-    const rss = await store.list('replicasets', { namespace: obj.metadata.namespace });
-    const info = viewDeploymentHistory(obj, rss.items, o.revision);
+    let info: string;
+    if (kind.kind === 'Deployment') {
+      const rss = await store.list('replicasets', { namespace: obj.metadata.namespace });
+      info = viewDeploymentHistory(obj, rss.items, o.revision);
+    } else if (kind.kind === 'StatefulSet') {
+      const { viewStatefulSetHistory } = await import('../rollout/controller-revisions.js');
+      const revs = await store.list('controllerrevisions', { namespace: obj.metadata.namespace });
+      info = viewStatefulSetHistory(obj, revs.items, o.revision);
+    } else throw new KctlError('Invalid', `no history viewer has been implemented for ${JSON.stringify(groupKindString(kind))}`);
     const withRevision = o.revision > 0 ? `with revision #${o.revision}` : '';
     ctx.out(`${qualifiedKind(kind)}/${obj.metadata.name} ${withRevision}\n${info}\n`);
   }
@@ -141,16 +147,27 @@ export async function runRolloutUndo(o: RolloutUndoOptions, ctx: CliContext): Pr
   let wrote = false;
   try {
     for (const { kind, obj } of targets) {
-      if (kind.kind !== 'Deployment') throw new KctlError('Invalid', `no rollbacker has been implemented for ${JSON.stringify(groupKindString(kind))}`);
+      if (kind.kind !== 'Deployment' && kind.kind !== 'StatefulSet')
+        throw new KctlError('Invalid', `no rollbacker has been implemented for ${JSON.stringify(groupKindString(kind))}`);
       const ref = { resource: kind.plural, namespace: obj.metadata.namespace, name: obj.metadata.name };
-      // a Deployment update does not change its ReplicaSets: read them once
-      const rss = (await store.list('replicasets', { namespace: obj.metadata.namespace })).items;
+      // an update of the owner does not change its ReplicaSets / ControllerRevisions: read them once
+      const history = (await store.list(kind.kind === 'Deployment' ? 'replicasets' : 'controllerrevisions', { namespace: obj.metadata.namespace })).items;
+      const { planStatefulSetRollback } = await import('../rollout/controller-revisions.js');
       let message = '';
       const r = await updateWithRetry(
         store,
         ref,
         (cur) => {
-          const plan = planRollback(cur, rss, o.toRevision);
+          if (kind.kind === 'StatefulSet') {
+            const plan = planStatefulSetRollback(cur, history, o.toRevision);
+            if (plan.action === 'skipped') {
+              message = plan.message;
+              return undefined;
+            }
+            message = o.dryRun === 'client' ? describePodTemplate(o_(plan.statefulSet.spec).template).replace(/\n$/, '') : plan.action;
+            return plan.statefulSet;
+          }
+          const plan = planRollback(cur, history, o.toRevision);
           if (plan.action === 'skipped') {
             message = plan.message;
             return undefined;
@@ -170,6 +187,8 @@ export async function runRolloutUndo(o: RolloutUndoOptions, ctx: CliContext): Pr
   }
   if (errors.length > 0) throw errors.length === 1 ? errors[0]! : new MultiError(errors);
 }
+
+const o_ = (v: unknown): Record<string, unknown> => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
 
 // ---------------------------------------------------------------------------------------------------
 // pause, resume, restart
@@ -238,7 +257,7 @@ Valid resource types include:
 
   * deployments
   * daemonsets (status only)
-  * statefulsets (status only)
+  * statefulsets
 `,
     );
   const fileFlags = (c: Command): Command =>

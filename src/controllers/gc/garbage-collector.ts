@@ -34,6 +34,9 @@ import {
 export const GC_RESOURCES: readonly string[] = [
   'deployments',
   'replicasets',
+  'statefulsets',
+  'controllerrevisions',
+  'persistentvolumeclaims',
   'pods',
   'services',
   'endpoints',

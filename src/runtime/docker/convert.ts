@@ -11,6 +11,7 @@ import {
   type ContainerStats,
   type ContainerStatus,
   type ContainerSummary,
+  type EngineVolume,
   type EnvVar,
   type PortMapping,
   type Protocol,
@@ -45,6 +46,8 @@ export interface DockerHostConfig {
   PortBindings?: DockerPortMap;
   RestartPolicy?: { Name: string; MaximumRetryCount?: number };
   Binds?: string[];
+  /** mount path → tmpfs options (emptyDir medium: Memory) */
+  Tmpfs?: Record<string, string>;
   Memory?: number;
   MemorySwap?: number;
   NanoCpus?: number;
@@ -100,7 +103,7 @@ export interface DockerInspect {
   HostConfig?: { NetworkMode?: string };
   NetworkSettings?: {
     Ports?: DockerPortMap | null;
-    Networks?: Record<string, { IPAddress?: string } | null> | null;
+    Networks?: Record<string, { IPAddress?: string; Aliases?: string[] | null } | null> | null;
   };
 }
 
@@ -188,6 +191,8 @@ export interface ConvertInput {
   imageUser?: string;
   /** pod name, for messages */
   podName?: string;
+  /** engine volume name → its mountpoint on the engine's host (for subPath mounts of named volumes) */
+  volumeMountpoints?: Record<string, string>;
 }
 
 export interface ConvertResult {
@@ -266,12 +271,30 @@ function securityOpts(sc: SecurityContext | undefined, psc: PodSecurityContext |
   return out;
 }
 
-function bindsOf(c: Container, volumes: Record<string, string> | undefined, env: ReadonlyMap<string, string>): string[] | undefined {
+function bindsOf(
+  c: Container,
+  volumes: Record<string, string> | undefined,
+  env: ReadonlyMap<string, string>,
+  engine: { volumes?: Record<string, EngineVolume>; mountpoints?: Record<string, string>; tmpfs?: Record<string, string> } = {},
+): string[] | undefined {
   const binds: string[] = [];
   for (const m of c.volumeMounts ?? []) {
-    const host = volumes?.[m.name];
-    if (host === undefined) throw configError(`cannot find volume "${m.name}" to mount into container "${c.name}"`);
+    const ev = volumes?.[m.name] === undefined ? engine.volumes?.[m.name] : undefined;
     const sub = m.subPathExpr ? expandVars(m.subPathExpr, env) : m.subPath;
+    if (ev?.type === 'tmpfs') {
+      // a tmpfs is per container: no subPath into it
+      if (sub) throw configError(`volume "${m.name}": subPath is not supported on a medium: Memory emptyDir`);
+      const opts = [m.readOnly ? 'ro' : 'rw', 'mode=1777', ...(ev.sizeBytes ? [`size=${ev.sizeBytes}`] : [])];
+      (engine.tmpfs ??= {})[m.mountPath] = opts.join(',');
+      continue;
+    }
+    if (ev?.type === 'volume' && !sub) {
+      binds.push(`${ev.name}:${m.mountPath}:${m.readOnly ? 'ro' : 'rw'}`);
+      continue;
+    }
+    // a subPath of a named volume is a folder of its mountpoint on the engine's host (API 1.41 has no Subpath)
+    const host = ev?.type === 'volume' ? engine.mountpoints?.[ev.name] : volumes?.[m.name];
+    if (host === undefined) throw configError(`cannot find volume "${m.name}" to mount into container "${c.name}"`);
     let src = host;
     if (sub) {
       const norm = posix.normalize(sub);
@@ -338,8 +361,12 @@ export function toContainerCreateOptions(input: ConvertInput): ConvertResult {
   if (psc?.fsGroup !== undefined && c.volumeMounts?.length)
     warnings.push('fsGroup is applied as a supplementary group only; volume ownership is not changed');
 
-  const binds = bindsOf(c, cfg.volumes, envMap);
+  const engine: Parameters<typeof bindsOf>[3] = {};
+  if (cfg.engineVolumes) engine.volumes = cfg.engineVolumes;
+  if (input.volumeMountpoints) engine.mountpoints = input.volumeMountpoints;
+  const binds = bindsOf(c, cfg.volumes, envMap, engine);
   if (binds) hc.Binds = binds;
+  if (engine.tmpfs) hc.Tmpfs = engine.tmpfs;
 
   const options: DockerCreateOptions = {
     name: input.name,

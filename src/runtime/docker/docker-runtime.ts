@@ -16,9 +16,12 @@ import {
   type ExecOptions,
   type ExecResult,
   type ExecStreams,
+  type HelperConfig,
+  type HelperStatus,
   type LogOptions,
   type NetworkInfo,
   type PullProgress,
+  type RegistryAuth,
   type RuntimeErrorReason,
   type RuntimeEvent,
   type RuntimeInfo,
@@ -27,6 +30,7 @@ import {
   type SandboxFilter,
   type SandboxId,
   type SandboxStatus,
+  type VolumeInfo,
 } from '../runtime.js';
 import {
   CONTAINER_TYPE,
@@ -332,6 +336,7 @@ export class DockerRuntime implements ContainerRuntime {
       allowPrivileged: this.allowPrivileged,
       podName: pod.name,
       ...(imageUser !== undefined ? { imageUser } : {}),
+      ...(await this.subPathMountpoints(cfg).then((m) => (m ? { volumeMountpoints: m } : {}))),
     });
     for (const w of warnings) cfg.onWarning?.(w);
     try {
@@ -586,9 +591,10 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
-  async pullImage(ref: string, onProgress?: (p: PullProgress) => void): Promise<void> {
+  async pullImage(ref: string, onProgress?: (p: PullProgress) => void, auth?: RegistryAuth): Promise<void> {
     try {
-      const stream = (await this.call((d) => d.pull(ref))) as NodeJS.ReadableStream;
+      // the credentials travel in the X-Registry-Auth header only
+      const stream = (await this.call((d) => (auth ? d.pull(ref, { authconfig: { ...auth } }) : d.pull(ref)))) as NodeJS.ReadableStream;
       await this.followProgress(stream, onProgress);
     } catch (e) {
       const r = this.toRuntimeError(e);
@@ -628,6 +634,88 @@ export class DockerRuntime implements ContainerRuntime {
   async version(): Promise<RuntimeVersion> {
     const v = await this.call((d) => d.version());
     return { runtimeName: 'docker', runtimeVersion: v.Version, apiVersion: v.ApiVersion };
+  }
+
+  // ------------------------------------------------------------------ helpers (not part of any pod)
+
+  async runHelper(cfg: HelperConfig): Promise<HelperStatus> {
+    const hash = helperHash(cfg);
+    let i = await this.tryInspect(cfg.name);
+    if (i && i.Config?.Labels?.[HELPER_HASH] !== hash) {
+      await this.removeContainer(i.Id);
+      i = undefined;
+    }
+    const nets = Object.entries(cfg.networks);
+    if (!nets.length) throw new RuntimeError('Runtime', `helper ${cfg.name}: no network`);
+    for (const [n] of nets) await this.ensureNetworkOnce(n);
+    if (!i) {
+      await this.ensurePauseImage();
+      const [first, aliases] = nets[0]!;
+      const labels: Record<string, string> = { ...cfg.labels, ...managedLabels(this.testRun), [CONTAINER_TYPE]: 'helper', [HELPER_HASH]: hash };
+      if (this.cluster) labels[CLUSTER] = this.cluster;
+      try {
+        await this.call((d) =>
+          d.createContainer({
+            name: cfg.name,
+            Image: this.pauseImage,
+            Entrypoint: [cfg.command[0]!],
+            Cmd: cfg.command.slice(1),
+            Labels: labels,
+            HostConfig: {
+              NetworkMode: first,
+              RestartPolicy: { Name: 'unless-stopped' },
+              Binds: cfg.binds.map((b) => `${b.hostPath}:${b.containerPath}${b.readOnly ? ':ro' : ''}`),
+            },
+            NetworkingConfig: { EndpointsConfig: { [first]: { Aliases: [...aliases] } } },
+          }),
+        );
+      } catch (e) {
+        if (!(e instanceof RuntimeError && e.code === 'RuntimeConflict')) throw e;
+      }
+      i = await this.inspectRaw(cfg.name);
+    }
+    // networks: join the missing ones, re-join those whose aliases changed, leave the others
+    const have = (i.NetworkSettings?.Networks ?? {}) as Record<string, { Aliases?: string[] | null } | null>;
+    const d = await this.docker();
+    for (const [n, aliases] of nets) {
+      const cur = have[n];
+      const want = [...aliases].sort();
+      const got = (cur?.Aliases ?? []).filter((a) => want.includes(a)).sort();
+      if (cur && got.length === want.length) continue;
+      const net = await this.findNetwork(n);
+      if (!net) continue;
+      if (cur) await this.call(() => d.getNetwork(net.id).disconnect({ Container: i!.Id, Force: true }));
+      await this.call(() => d.getNetwork(net.id).connect({ Container: i!.Id, EndpointConfig: { Aliases: [...aliases] } }));
+    }
+    for (const n of Object.keys(have)) {
+      if (cfg.networks[n]) continue;
+      const net = await this.findNetwork(n);
+      if (net) await this.call(() => d.getNetwork(net.id).disconnect({ Container: i!.Id, Force: true })).catch(() => undefined);
+    }
+    if (!i.State?.Running) {
+      try {
+        await this.call((x) => x.getContainer(i!.Id).start());
+      } catch (e) {
+        if (!(e instanceof RuntimeError && e.statusCode === 304)) throw e;
+      }
+    }
+    return helperStatus(await this.inspectRaw(i.Id));
+  }
+
+  async listHelpers(labels: Record<string, string> = {}): Promise<HelperStatus[]> {
+    const items = (await this.call((d) =>
+      d.listContainers({ all: true, filters: { label: this.labelFilters({ ...labels, [CONTAINER_TYPE]: 'helper' }) } }),
+    )) as Array<{ Id: string }>;
+    const out: HelperStatus[] = [];
+    for (const c of items) {
+      const i = await this.tryInspect(c.Id);
+      if (i) out.push(helperStatus(i));
+    }
+    return out;
+  }
+
+  async removeHelper(nameOrId: string): Promise<void> {
+    await this.removeContainer(nameOrId);
   }
 
   // ------------------------------------------------------------------ networks
@@ -687,6 +775,78 @@ export class DockerRuntime implements ContainerRuntime {
       throw e;
     }
   }
+
+  // ------------------------------------------------------------------ volumes
+
+  private volumeLabels(extra: Record<string, string> = {}): Record<string, string> {
+    return { ...extra, ...managedLabels(this.testRun), ...(this.cluster ? { [CLUSTER]: this.cluster } : {}) };
+  }
+
+  private static volumeInfo(v: { Name: string; Labels?: Record<string, string> | null; CreatedAt?: string }): VolumeInfo {
+    const info: VolumeInfo = { name: v.Name, labels: { ...v.Labels } };
+    if (v.CreatedAt) info.createdAt = new Date(v.CreatedAt).toISOString();
+    return info;
+  }
+
+  async createVolume(name: string, labels: Record<string, string> = {}): Promise<VolumeInfo> {
+    const d = await this.docker();
+    try {
+      const v = (await d.getVolume(name).inspect()) as { Name: string; Labels?: Record<string, string> | null; CreatedAt?: string };
+      return DockerRuntime.volumeInfo(v);
+    } catch (e) {
+      if ((e as DockerErrorLike).statusCode !== 404) throw this.toRuntimeError(e);
+    }
+    // the engine's create is idempotent too: a concurrent create returns the same volume
+    await this.call((x) => x.createVolume({ Name: name, Driver: 'local', Labels: this.volumeLabels(labels) }));
+    const v = (await this.call((x) => x.getVolume(name).inspect())) as { Name: string; Labels?: Record<string, string> | null; CreatedAt?: string };
+    return DockerRuntime.volumeInfo(v);
+  }
+
+  async removeVolume(name: string): Promise<void> {
+    try {
+      await this.call((d) => d.getVolume(name).remove());
+    } catch (e) {
+      if (e instanceof RuntimeError && e.statusCode === 404) return;
+      if (e instanceof RuntimeError && e.statusCode === 409 && e.code !== 'RuntimeConflict')
+        throw new RuntimeError('RuntimeConflict', e.message, { statusCode: 409, cause: e });
+      throw e;
+    }
+  }
+
+  async listVolumes(labels: Record<string, string> = {}): Promise<VolumeInfo[]> {
+    const res = (await this.call((d) => d.listVolumes({ filters: { label: this.labelFilters(labels) } }))) as {
+      Volumes?: Array<{ Name: string; Labels?: Record<string, string> | null; CreatedAt?: string }> | null;
+    };
+    return (res.Volumes ?? []).map((v) => DockerRuntime.volumeInfo(v)).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** Mountpoints of the named volumes a container mounts with a subPath. */
+  private async subPathMountpoints(cfg: ContainerConfig): Promise<Record<string, string> | undefined> {
+    let out: Record<string, string> | undefined;
+    for (const m of cfg.container.volumeMounts ?? []) {
+      const ev = cfg.engineVolumes?.[m.name];
+      if (ev?.type !== 'volume' || !(m.subPath || m.subPathExpr) || out?.[ev.name]) continue;
+      const v = (await this.call((d) => d.getVolume(ev.name).inspect())) as { Mountpoint?: string };
+      if (v.Mountpoint) (out ??= {})[ev.name] = v.Mountpoint;
+    }
+    return out;
+  }
+}
+
+const HELPER_HASH = 'kctl.io/helper-hash';
+
+/** What makes a helper container: a change means a new container (networks are changed in place). */
+function helperHash(cfg: HelperConfig): string {
+  const text = JSON.stringify([cfg.command, cfg.binds.map((b) => [b.hostPath, b.containerPath, !!b.readOnly]), cfg.labels ?? {}]);
+  let h = 0x811c9dc5;
+  for (let k = 0; k < text.length; k++) h = Math.imul(h ^ text.charCodeAt(k), 0x01000193) >>> 0;
+  return h.toString(16).padStart(8, '0');
+}
+
+function helperStatus(i: DockerInspect): HelperStatus {
+  const addresses: Record<string, string> = {};
+  for (const [n, v] of Object.entries(i.NetworkSettings?.Networks ?? {})) if (v?.IPAddress) addresses[n] = v.IPAddress;
+  return { id: i.Id, name: i.Name.replace(/^\//, ''), running: !!i.State?.Running, labels: { ...i.Config?.Labels }, addresses };
 }
 
 function splitRef(ref: string): [string, string] {

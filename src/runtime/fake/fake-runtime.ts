@@ -26,10 +26,13 @@ import {
   type ExecOptions,
   type ExecResult,
   type ExecStreams,
+  type HelperConfig,
+  type HelperStatus,
   type LogOptions,
   type NetworkInfo,
   type PortMapping,
   type PullProgress,
+  type RegistryAuth,
   type RuntimeEvent,
   type RuntimeEventType,
   type RuntimeInfo,
@@ -38,6 +41,7 @@ import {
   type SandboxFilter,
   type SandboxId,
   type SandboxStatus,
+  type VolumeInfo,
 } from '../runtime.js';
 import {
   containerLabels,
@@ -125,6 +129,8 @@ interface FakeContainer {
 }
 
 const notFound = (what: string): RuntimeError => new RuntimeError('RuntimeNotFound', what, { statusCode: 404 });
+/** where the fake's named volumes "live" (subPath mounts bind folders of them) */
+const FAKE_VOLUME_ROOT = '/fake/volumes';
 
 /** Docker's timestamp format for log lines: RFC 3339 with nanoseconds. */
 export function nanoTimestamp(d: Date): string {
@@ -135,7 +141,11 @@ export class FakeRuntime implements ContainerRuntime {
   readonly calls: FakeCall[] = [];
   readonly images = new Map<string, FakeImage>();
   readonly registry = new Set<string>();
+  /** test knob: images of `registry` that pull only with these credentials (else 401) */
+  readonly registryAuth = new Map<string, { username: string; password: string }>();
   readonly networks = new Map<string, NetworkInfo>();
+  /** named volumes by name (test knob: what the PV controller provisioned) */
+  readonly volumes = new Map<string, VolumeInfo>();
   private readonly sandboxesById = new Map<SandboxId, FakeSandbox>();
   private readonly containersById = new Map<ContainerId, FakeContainer>();
   private readonly errors = new Map<RuntimeMethod, { err: unknown; times: number }[]>();
@@ -434,6 +444,7 @@ export class FakeRuntime implements ContainerRuntime {
       allowPrivileged: this.allowPrivileged,
       podName: sb.pod.name,
       ...(img ? { imageUser: img.user ?? '' } : {}),
+      volumeMountpoints: Object.fromEntries([...this.volumes.keys()].map((v) => [v, `${FAKE_VOLUME_ROOT}/${v}/_data`])),
     });
     if (!img)
       throw new RuntimeError('RuntimeNotFound', `No such image: ${image}`, { statusCode: 404, reason: 'ImageNotPresent' });
@@ -643,8 +654,11 @@ export class FakeRuntime implements ContainerRuntime {
     return this.images.has(ref);
   }
 
-  async pullImage(ref: string, onProgress?: (p: PullProgress) => void): Promise<void> {
-    this.record('pullImage', [ref]);
+  async pullImage(ref: string, onProgress?: (p: PullProgress) => void, auth?: RegistryAuth): Promise<void> {
+    this.record('pullImage', auth ? [ref, auth] : [ref]);
+    const need = this.registryAuth.get(ref);
+    if (need && (auth?.username !== need.username || auth?.password !== need.password))
+      throw new RuntimeError('Runtime', `failed to pull image "${ref}": unauthorized: authentication required`, { reason: 'ImagePull', statusCode: 401 });
     if (!this.registry.has(ref))
       throw new RuntimeError('Runtime', `failed to pull image "${ref}": pull access denied for ${ref}, repository does not exist or may require 'docker login'`, {
         reason: 'ImagePull',
@@ -675,6 +689,44 @@ export class FakeRuntime implements ContainerRuntime {
     return { runtimeName: 'fake', runtimeVersion: this.infoValue.engineVersion, apiVersion: '1.41' };
   }
 
+  // ------------------------------------------------------------------ helpers
+
+  /** helpers by name (test knob: inspect what the gateway asked for) */
+  readonly helpers = new Map<string, HelperStatus & { config: HelperConfig }>();
+
+  async runHelper(cfg: HelperConfig): Promise<HelperStatus> {
+    this.record('runHelper', [cfg]);
+    const prev = this.helpers.get(cfg.name);
+    const same = prev && JSON.stringify([prev.config.command, prev.config.binds, prev.config.labels]) === JSON.stringify([cfg.command, cfg.binds, cfg.labels]);
+    const addresses: Record<string, string> = {};
+    for (const n of Object.keys(cfg.networks)) {
+      if (!this.networks.has(n)) this.makeNetwork(n, {});
+      addresses[n] = (same && prev.addresses[n]) || `10.245.${this.networks.size}.${this.helpers.size + 2}`;
+    }
+    const h = {
+      id: same ? prev.id : this.id('helper'),
+      name: cfg.name,
+      running: true,
+      labels: { ...cfg.labels, ...managedLabels(this.testRun) },
+      addresses,
+      config: structuredClone(cfg),
+    };
+    this.helpers.set(cfg.name, h);
+    return { id: h.id, name: h.name, running: true, labels: { ...h.labels }, addresses: { ...addresses } };
+  }
+
+  async listHelpers(labels: Record<string, string> = {}): Promise<HelperStatus[]> {
+    this.record('listHelpers', [labels]);
+    return [...this.helpers.values()]
+      .filter((h) => Object.entries(labels).every(([k, v]) => h.labels[k] === v))
+      .map((h) => ({ id: h.id, name: h.name, running: h.running, labels: { ...h.labels }, addresses: { ...h.addresses } }));
+  }
+
+  async removeHelper(nameOrId: string): Promise<void> {
+    this.record('removeHelper', [nameOrId]);
+    for (const [n, h] of this.helpers) if (n === nameOrId || h.id === nameOrId) this.helpers.delete(n);
+  }
+
   // ------------------------------------------------------------------ networks
 
   private makeNetwork(name: string, labels: Record<string, string>): NetworkInfo {
@@ -702,6 +754,33 @@ export class FakeRuntime implements ContainerRuntime {
         statusCode: 403,
       });
     this.networks.delete(name);
+  }
+
+  // ------------------------------------------------------------------ volumes
+
+  async createVolume(name: string, labels: Record<string, string> = {}): Promise<VolumeInfo> {
+    this.record('createVolume', [name, labels]);
+    let v = this.volumes.get(name);
+    if (!v) this.volumes.set(name, (v = { name, labels: { ...labels, ...managedLabels(this.testRun) }, createdAt: this.now() }));
+    return structuredClone(v);
+  }
+
+  async removeVolume(name: string): Promise<void> {
+    this.record('removeVolume', [name]);
+    if (!this.volumes.has(name)) return;
+    const user = [...this.containersById.values()].find((c) =>
+      (c.options.HostConfig?.Binds ?? []).some((b) => b.startsWith(`${name}:`) || b.startsWith(`${FAKE_VOLUME_ROOT}/${name}/`)),
+    );
+    if (user) throw new RuntimeError('RuntimeConflict', `remove ${name}: volume is in use - [${user.id}]`, { statusCode: 409 });
+    this.volumes.delete(name);
+  }
+
+  async listVolumes(labels: Record<string, string> = {}): Promise<VolumeInfo[]> {
+    this.record('listVolumes', [labels]);
+    return [...this.volumes.values()]
+      .filter((v) => this.matches(v.labels, labels))
+      .map((v) => structuredClone(v))
+      .sort((a, b) => a.name.localeCompare(b.name));
   }
 
   // ------------------------------------------------------------------ the tiny shell

@@ -22,8 +22,19 @@ export class FakeVolumeHost implements VolumeHost {
   async writeFile(path: string, data: Uint8Array, mode: number): Promise<void> {
     this.files.set(path, { data: Buffer.from(data).toString('utf8'), mode });
   }
+  /** payloads written by writePayload, by volume dir (their files also land in `files`) */
+  readonly payloads = new Map<string, { path: string; data: string; mode: number }[]>();
+  async writePayload(dir: string, files: { path: string; data: Uint8Array; mode: number }[]): Promise<boolean> {
+    const next = files.map((f) => ({ path: f.path, data: Buffer.from(f.data).toString('utf8'), mode: f.mode }));
+    if (JSON.stringify(this.payloads.get(dir)) === JSON.stringify(next)) return false;
+    for (const k of [...this.files.keys()]) if (k.startsWith(`${dir}/`)) this.files.delete(k);
+    this.payloads.set(dir, next);
+    for (const f of next) this.files.set(`${dir}/${f.path}`, { data: f.data, mode: f.mode });
+    return true;
+  }
   async removeAll(path: string): Promise<void> {
     this.removed.push(path);
+    for (const k of [...this.payloads.keys()]) if (k.startsWith(path)) this.payloads.delete(k);
     for (const k of [...this.dirs.keys()]) if (k.startsWith(path)) this.dirs.delete(k);
     for (const k of [...this.files.keys()]) if (k.startsWith(path)) this.files.delete(k);
   }

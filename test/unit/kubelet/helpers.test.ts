@@ -6,7 +6,8 @@ import type { Pod } from '../../../src/api/types.js';
 import { isInBackOffSince, isInBackOffSinceUpdate, nextBackoff } from '../../../src/kubelet/backoff.js';
 import { defaultImagePullPolicy, goDuration, hashContainer, podGraceSeconds } from '../../../src/kubelet/helpers.js';
 import { NodeVolumeHost } from '../../../src/kubelet/volume-host.js';
-import { containerMounts, MountError, podVolumes, projectedFiles } from '../../../src/kubelet/volumes.js';
+import { containerMounts, podVolumes } from '../../../src/kubelet/volumes.js';
+import { volumePayload, type ProjectionSources } from '../../../src/kubelet/projection.js';
 
 describe('helpers', () => {
   it.each([
@@ -72,35 +73,46 @@ describe('volumes', () => {
     spec: {
       containers: [],
       volumes: [
-        { name: 'cache', emptyDir: { medium: 'Memory' } },
+        { name: 'cache', emptyDir: {} },
         { name: 'cfg', configMap: { name: 'cfg', items: [{ key: 'a', path: 'conf/a.txt', mode: 0o600 }] } },
         { name: 'sec', secret: { secretName: 's', defaultMode: 0o400 } },
         { name: 'host', hostPath: { path: '/srv/data' } },
         { name: 'pvc', persistentVolumeClaim: { claimName: 'x' } },
+        { name: 'mem', emptyDir: { medium: 'Memory', sizeLimit: '64Mi' } },
+        { name: 'nfs', nfs: { server: 'nas', path: '/export' } },
       ],
     },
   };
   it('backs each volume type', () => {
-    expect(podVolumes(pod, '/home/k').map((v) => [v.name, v.kind, v.hostPath ?? v.reason])).toEqual([
+    expect(podVolumes(pod, '/home/k').map((v) => [v.name, v.kind, v.hostPath ?? v.engine ?? v.reason])).toEqual([
       ['cache', 'emptyDir', '/home/k/pods/u1/volumes/cache'],
       ['cfg', 'configMap', '/home/k/pods/u1/volumes/cfg'],
       ['sec', 'secret', '/home/k/pods/u1/volumes/sec'],
       ['host', 'hostPath', '/srv/data'],
-      ['pvc', 'unsupported', 'persistentVolumeClaim volumes are not supported by kctl'],
+      ['pvc', 'persistentVolumeClaim', undefined], // resolved by storage-volumes.ts
+      ['mem', 'emptyDir', { type: 'tmpfs', sizeBytes: 64 * 2 ** 20 }],
+      ['nfs', 'unsupported', 'nfs volumes are not supported by kctl'],
     ]);
     expect(podVolumes(pod, undefined)[0]).toMatchObject({ kind: 'unsupported', reason: 'emptyDir volumes need a kctl data directory' });
   });
 
   it('projects ConfigMap items and Secret keys as files', () => {
-    const [, cfg, sec] = podVolumes(pod, '/h');
-    const f = projectedFiles(cfg!, { configMap: { data: { a: 'A', b: 'B' } } });
-    expect(f.files.map((x) => [x.path, Buffer.from(x.data).toString(), x.mode])).toEqual([['conf/a.txt', 'A', 0o600]]);
-    const s = projectedFiles(sec!, { secret: { data: { token: Buffer.from('t0k').toString('base64') } } });
-    expect(s.files.map((x) => [x.path, Buffer.from(x.data).toString(), x.mode])).toEqual([['token', 't0k', 0o400]]);
-    expect(() => projectedFiles(cfg!, { configMap: null })).toThrow('MountVolume.SetUp failed for volume "cfg" : configmap "cfg" not found');
-    expect(() => projectedFiles(cfg!, { configMap: { data: {} } })).toThrow(MountError);
-    const evil = podVolumes({ metadata: { uid: 'u' }, spec: { containers: [], volumes: [{ name: 'e', configMap: { name: 'e', items: [{ key: 'a', path: '../x' }] } }] } }, '/h')[0]!;
-    expect(() => projectedFiles(evil, { configMap: { data: { a: '1' } } })).toThrow(/must be relative/);
+    const [, cfg, sec] = pod.spec!.volumes!;
+    const src = (configMaps: ProjectionSources['configMaps'], secrets: ProjectionSources['secrets'] = {}): ProjectionSources => ({
+      configMaps,
+      secrets,
+      nodeAllocatable: { cpu: 1, memory: 1 },
+    });
+    const f = volumePayload(pod, cfg!, src({ cfg: { data: { a: 'A', b: 'B' } } }));
+    expect(f.map((x) => [x.path, Buffer.from(x.data).toString(), x.mode])).toEqual([['conf/a.txt', 'A', 0o600]]);
+    const s = volumePayload(pod, sec!, src({}, { s: { data: { token: Buffer.from('t0k').toString('base64') } } }));
+    expect(s.map((x) => [x.path, Buffer.from(x.data).toString(), x.mode])).toEqual([['token', 't0k', 0o400]]);
+    expect(() => volumePayload(pod, cfg!, src({ cfg: null }))).toThrow('MountVolume.SetUp failed for volume "cfg" : configmap "cfg" not found');
+    expect(() => volumePayload(pod, cfg!, src({ cfg: { data: {} } }))).toThrow(
+      'MountVolume.SetUp failed for volume "cfg" : configmap references non-existent config key: a',
+    );
+    const evil = { name: 'e', configMap: { name: 'e', items: [{ key: 'a', path: '../x' }] } };
+    expect(() => volumePayload(pod, evil, src({ e: { data: { a: '1' } } }))).toThrow(/must be relative/);
   });
 
   it('mounts: host paths per mount, configMap/secret read-only, unsupported refused', () => {
@@ -108,9 +120,13 @@ describe('volumes', () => {
     const m = containerMounts({ name: 'c', volumeMounts: [{ name: 'cache', mountPath: '/c' }, { name: 'cfg', mountPath: '/cfg' }] }, vols);
     expect(m.volumes).toEqual({ cache: '/h/pods/u1/volumes/cache', cfg: '/h/pods/u1/volumes/cfg' });
     expect(m.container.volumeMounts?.map((x) => x.readOnly)).toEqual([undefined, true]);
-    expect(() => containerMounts({ name: 'c', volumeMounts: [{ name: 'pvc', mountPath: '/p' }] }, vols)).toThrow(
-      'volume "pvc": persistentVolumeClaim volumes are not supported by kctl',
+    expect(() => containerMounts({ name: 'c', volumeMounts: [{ name: 'nfs', mountPath: '/p' }] }, vols)).toThrow(
+      'volume "nfs": nfs volumes are not supported by kctl',
     );
+    expect(containerMounts({ name: 'c', volumeMounts: [{ name: 'mem', mountPath: '/m' }] }, vols)).toMatchObject({
+      volumes: {},
+      engineVolumes: { mem: { type: 'tmpfs', sizeBytes: 64 * 2 ** 20 } },
+    });
   });
 
   it('NodeVolumeHost makes 0777 dirs, writes files atomically with their mode, removes trees', async () => {

@@ -74,7 +74,7 @@ describe('Kubelet: a fresh pod', () => {
     expect(h.kubelet.handleRuntimeEvent({ type: 'die', containerId: 'x', labels: {}, time: new Date() })).toEqual([]);
     expect(await h.kubelet.resyncKeys()).toEqual([KEY]);
     expect(h.kubelet.name).toBe('kubelet');
-    expect(h.kubelet.watches).toEqual(['pods']);
+    expect(h.kubelet.watches).toEqual(['pods', 'configmaps', 'secrets']);
     expect(h.kubelet.nodeName).toBe(NODE);
   });
 });
@@ -493,13 +493,13 @@ describe('Kubelet: container config', () => {
   it('a mount of an unsupported volume type: CreateContainerConfigError', async () => {
     const h = setup();
     await createPod(h, {
-      volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'data' } }],
+      volumes: [{ name: 'data', nfs: { server: 'nas', path: '/export' } }],
       containers: [{ name: 'web', image: 'nginx:1.25', volumeMounts: [{ name: 'data', mountPath: '/data' }] }],
     });
     await pass(h);
     expect(containerStatus(await getPod(h))?.state?.waiting).toEqual({
       reason: 'CreateContainerConfigError',
-      message: 'volume "data": persistentVolumeClaim volumes are not supported by kctl',
+      message: 'volume "data": nfs volumes are not supported by kctl',
     });
   });
 

@@ -60,7 +60,7 @@ const starts = (a: PodActions): string[] => [
 const kills = (a: PodActions): string[] => a.containersToKill.map((k) => `${k.id}:${k.reason}`);
 
 describe('computePodActions: sandbox and starts', () => {
-  it.each<[string, Pod, ObservedPod, Partial<{ createSandbox: boolean; attempt: number; starts: string[]; kills: string[]; stop: string[]; killPod: boolean }>]>([
+  it.each<[string, Pod, ObservedPod, Partial<{ createSandbox: boolean; attempt: number; starts: string[]; kills: string[]; stop: string[]; killPod: boolean; remove: string[] }>]>([
     ['fresh pod: sandbox 0 and every container', pod(), obs([], []), { createSandbox: true, attempt: 0, starts: ['web#0'], kills: [] }],
     [
       'dead sandbox, exited container: new sandbox, next attempt',

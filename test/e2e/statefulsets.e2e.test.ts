@@ -76,7 +76,11 @@ describe.runIf(haveDocker)('statefulsets on the Docker engine (kctl CLI + backgr
   });
 
   it('OrderedReady: web-0 first, web-1 only once web-0 is Ready; each pod gets its claim, identity and hostname', async () => {
-    await cluster.apply(statefulSet(2));
+    // the governing headless Service: it gives each pod its stable DNS name
+    await cluster.apply([
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { clusterIP: 'None', selector: { app: 'web' }, ports: [{ port: 80 }] } },
+      statefulSet(2),
+    ]);
     // until web-0 is Ready, web-1 must not exist
     let sawWeb0Unready = false;
     const web1 = await cluster.waitFor('web-1 to be created', async () => {
@@ -134,6 +138,9 @@ describe.runIf(haveDocker)('statefulsets on the Docker engine (kctl CLI + backgr
     await cluster.ok(['scale', 'sts/web', '--replicas=3']);
     await waitReady(['web-0', 'web-1', 'web-2']);
     for (const i of [0, 1, 2]) expect((await exec(`web-${i}`, 'cat /data/v')).trim()).toBe(`ordinal-${i}`);
+    // stable names from inside the pods: each ordinal reaches the others by web-N.web[.default.svc.cluster.local]
+    expect((await exec('web-0', 'wget -qO- http://web-2.web.default.svc.cluster.local/v')).trim()).toBe('ordinal-2');
+    expect((await exec('web-2', 'wget -qO- http://web-1.web/v')).trim()).toBe('ordinal-1');
     const sts = (await store.get({ resource: 'statefulsets', namespace: 'default', name: 'web' })) as KubeObject & { status?: Record<string, unknown> };
     expect(sts.status).toMatchObject({ replicas: 3, readyReplicas: 3, availableReplicas: 3, updatedReplicas: 3 });
   });

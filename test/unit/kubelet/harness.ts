@@ -4,7 +4,7 @@ import type { Container, KubeObject, Pod } from '../../../src/api/types.js';
 import { MemoryStore } from '../../../src/store/memory-store.js';
 import { FakeRuntime } from '../../../src/runtime/fake/fake-runtime.js';
 import { FakeClock } from '../../../src/util/clock.js';
-import { Kubelet, type KubeletConfig } from '../../../src/kubelet/kubelet.js';
+import { Kubelet, type KubeletConfig, type PodNetworking } from '../../../src/kubelet/kubelet.js';
 import { MemoryEventSink } from '../../../src/kubelet/events.js';
 import type { VolumeHost } from '../../../src/kubelet/volumes.js';
 import type { ProbeTransport } from '../../../src/kubelet/probe-transport.js';
@@ -53,7 +53,7 @@ export interface Harness {
 }
 
 export function setup(
-  opts: { config?: Partial<KubeletConfig>; images?: string[]; registry?: string[]; transport?: ProbeTransport } = {},
+  opts: { config?: Partial<KubeletConfig>; images?: string[]; registry?: string[]; transport?: ProbeTransport; networking?: PodNetworking } = {},
 ): Harness {
   const clock = new FakeClock('2026-01-01T00:00:00Z');
   const store = new MemoryStore({ clock });
@@ -72,6 +72,7 @@ export function setup(
       config: { dataDir: '/kctl', ...opts.config },
       volumeHost: volumes,
       ...(opts.transport ? { probeTransport: opts.transport } : {}),
+      ...(opts.networking ? { networking: opts.networking } : {}),
     });
   const h: Harness = { clock, store, runtime, events, volumes, enqueued, kubelet: make(), restart: () => (h.kubelet = make()) };
   return h;

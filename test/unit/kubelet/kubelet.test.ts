@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConfigMap, KubeObject } from '../../../src/api/types.js';
 import { RuntimeError, type ContainerConfig, type SandboxConfig } from '../../../src/runtime/runtime.js';
-import { Kubelet } from '../../../src/kubelet/kubelet.js';
+import { Kubelet, type PodNetworking } from '../../../src/kubelet/kubelet.js';
 import { PORTS_ANNOTATION } from '../../../src/kubelet/helpers.js';
 import { parsePortsAnnotation } from '../../../src/kubelet/pod-status.js';
 import { condition, containerId, containerStatus, createPod, getPod, KEY, mutatingCalls, NODE, pass, podObject, setup } from './harness.js';
@@ -268,6 +268,37 @@ describe('Kubelet: deletion', () => {
     expect(await h.runtime.listContainers()).toEqual([]);
     expect(await h.runtime.listPodSandboxes()).toEqual([]);
     expect(h.volumes.removed).toEqual([`/kctl/pods/${pod.metadata!.uid}`]);
+  });
+
+  it('with Services wired: joins the namespace network with its DNS names, gets the service variables, and drains before SIGTERM', async () => {
+    let releaseDrain!: () => void;
+    const drains: { name: string; deadline: number }[] = [];
+    const networking: PodNetworking = {
+      network: (ns) => `kctl.test.${ns}`,
+      aliases: (p) => (p.spec?.subdomain ? [`${p.spec.hostname}.${p.spec.subdomain}`] : []),
+      serviceEnv: async () => ({ WEB_SERVICE_HOST: '172.30.0.9', WEB_SERVICE_PORT: '80' }),
+      drain: (p, deadline) => {
+        drains.push({ name: p.metadata!.name!, deadline });
+        return new Promise<void>((r) => (releaseDrain = r));
+      },
+    };
+    const h = setup({ networking });
+    await createPod(h, { terminationGracePeriodSeconds: 5, hostname: 'web', subdomain: 'svc', containers: [{ name: 'web', image: 'nginx:1.25', env: [{ name: 'URL', value: 'http://$(WEB_SERVICE_HOST)' }] }] });
+    await pass(h);
+    const sb = h.runtime.callsTo('runPodSandbox')[0]![0] as { network: string; networkAliases?: string[] };
+    expect(sb.network).toBe('kctl.test.default');
+    expect(sb.networkAliases).toEqual(['web.svc']);
+    const env = createCfgs(h)[0]!.env;
+    expect(env).toEqual(expect.arrayContaining([{ name: 'URL', value: 'http://172.30.0.9' }, { name: 'WEB_SERVICE_PORT', value: '80' }]));
+
+    await h.store.delete({ resource: 'pods', namespace: 'default', name: 'web' });
+    await h.kubelet.reconcile(KEY);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(drains).toEqual([{ name: 'web', deadline: h.clock.now().getTime() + 5_000 }]);
+    expect(h.runtime.callsTo('stopContainer')).toEqual([]); // no SIGTERM while draining
+    releaseDrain();
+    await h.kubelet.whenIdle();
+    expect(h.runtime.callsTo('stopContainer')[0]![1]).toBe(5);
   });
 
   it('cleans up containers whose pod is gone (found by resync)', async () => {

@@ -1,4 +1,5 @@
 // ServiceProxy over a MemoryStore, with real sockets on 127.0.0.1 (ephemeral ports only: listenPort () => 0).
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../../src/store/memory-store.js';
 import { FakeClock } from '../../../src/util/clock.js';
@@ -70,6 +71,47 @@ describe('ServiceProxy', () => {
     // a pass without change keeps the listener
     await proxy.reconcile(KEY);
     expect(proxy.boundPort(KEY, NODE_PORT)).toBe(port);
+  });
+
+  it('drained(): resolves once the pod left the rotation and its open proxied connection closed, or at the deadline', async () => {
+    // an endpoint that answers at once and keeps the connection open
+    const held = new Set<Socket>();
+    const srv = createServer((s) => {
+      held.add(s);
+      s.on('error', () => undefined);
+      s.write('hi');
+    });
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+    try {
+      const a = await addPod('a', (srv.address() as AddressInfo).port);
+      const port = await serve();
+      const client = connect(port, '127.0.0.1');
+      await new Promise<void>((r) => client.once('data', () => r()));
+      expect(proxy.listenerState(KEY, NODE_PORT)!.active.get(a.metadata.uid!)).toBe(1);
+
+      let done = false;
+      const d = proxy.drained(a.metadata.uid!, clock.now().getTime() + 60_000, 10).then(() => (done = true));
+      await setReady('a', false);
+      await proxy.reconcile(KEY);
+      await new Promise((r) => setTimeout(r, 60));
+      expect(done).toBe(false); // out of the rotation, but its connection is still open
+      client.destroy();
+      await d;
+      expect(done).toBe(true);
+
+      // a connection that never ends is waited for until the deadline only
+      await setReady('a', true);
+      await proxy.reconcile(KEY);
+      const c2 = connect(port, '127.0.0.1');
+      await new Promise<void>((r) => c2.once('data', () => r()));
+      const d2 = proxy.drained(a.metadata.uid!, clock.now().getTime() + 5_000, 10);
+      clock.advance(5_000);
+      await d2;
+      c2.destroy();
+    } finally {
+      for (const s of held) s.destroy();
+      await new Promise((r) => srv.close(r));
+    }
   });
 
   it('moves on to the next endpoint when a connect is refused', async () => {

@@ -23,7 +23,7 @@ import {
   type SandboxPort,
   type SandboxStatus,
 } from '../runtime/runtime.js';
-import { ATTEMPT, CONTAINER_NAME, POD_NAME, POD_NAMESPACE, SANDBOX_CONTAINER_NAME, podRefFromLabels, type PodRef } from '../runtime/names.js';
+import { ATTEMPT, CONTAINER_NAME, POD_NAME, POD_NAMESPACE, POD_UID, SANDBOX_CONTAINER_NAME, podRefFromLabels, type PodRef } from '../runtime/names.js';
 import { parseObjectKey, type Store, type WatchEvent } from '../store/store.js';
 import type { Clock } from '../util/clock.js';
 import { isConflict, isNotFound } from '../util/errors.js';
@@ -560,8 +560,16 @@ export class Kubelet implements Reconciler {
       const own = startKey(uid, SANDBOX_CONTAINER_NAME, plan.attempt);
       this.ownStarts.set(own, this.clock.now().getTime());
       try {
+        // medium: Memory emptyDirs: engine tmpfs volumes the sandbox holds, so container restarts keep the data
+        const held: string[] = [];
+        for (const v of podVolumes(pod, this.config.dataDir, this.config.secretVolumeDir)) {
+          if (v.engine?.type !== 'tmpfs') continue;
+          await this.runtime.createVolume(v.engine.name, { [POD_UID]: uid }, { tmpfs: v.tmpfsSizeBytes ? { sizeBytes: v.tmpfsSizeBytes } : {} });
+          held.push(v.engine.name);
+        }
         const id = await this.runtime.runPodSandbox({
           pod: this.podRef(pod),
+          ...(held.length ? { holdVolumes: held } : {}),
           attempt: plan.attempt,
           network: this.networking?.network(pod.metadata.namespace ?? 'default') ?? this.config.network,
           ...(this.networking?.aliases(pod).length ? { networkAliases: this.networking.aliases(pod) } : {}),
@@ -984,6 +992,12 @@ export class Kubelet implements Reconciler {
   }
 
   private async removePodDir(uid: string): Promise<void> {
+    try {
+      for (const v of await this.runtime.listVolumes({ [POD_UID]: uid })) await this.runtime.removeVolume(v.name);
+    } catch (e) {
+      if (isEngineUnreachable(e)) throw e;
+      this.log(`kubelet: remove engine volumes of pod ${uid}: ${(e as Error).message}`);
+    }
     if (this.config.dataDir === undefined) return;
     try {
       const secrets = this.configVolumes.podSecretDir(uid);

@@ -1,13 +1,10 @@
 // The storage side of pod volumes (upstream pkg/volume/hostpath, emptydir's medium Memory, and the volume
 // manager's PVC → PV resolution), next to volumes.ts:
 // - hostPath: the `type` checks and the DirectoryOrCreate/FileOrCreate creation, worded as upstream checkType;
-// - emptyDir medium: Memory: a tmpfs of the container, sizeLimit as its size (the engine's default otherwise);
 // - persistentVolumeClaim: the bound PV's data: kctl's provisioned Docker volume, or a hostPath/local PV's path.
 // A failure is a MountError: a FailedMount event, the pod waits in ContainerCreating and is retried.
-import type { PersistentVolumeClaim, PersistentVolumeSpec, Volume } from 'kubernetes-types/core/v1.js';
+import type { PersistentVolumeClaim, PersistentVolumeSpec } from 'kubernetes-types/core/v1.js';
 import type { KubeObject, Pod } from '../api/types.js';
-import { tryParseQuantity } from '../api/quantity.js';
-import type { EngineVolume } from '../runtime/runtime.js';
 import type { Store } from '../store/store.js';
 import { engineVolumeOf } from '../controllers/volume/binding.js';
 import { MountError, type PodVolume } from './volumes.js';
@@ -56,12 +53,6 @@ export async function checkHostPathType(volume: string, path: string, type: stri
     return fail((e as Error).message);
   }
   if (actual !== want[0]) fail(`hostPath type check failed: ${path} is not a ${want[1]}`);
-}
-
-/** A medium: Memory emptyDir as the engine's tmpfs; sizeLimit (when set) is its size. */
-export function memoryVolume(v: Volume): EngineVolume {
-  const size = tryParseQuantity(v.emptyDir?.sizeLimit);
-  return size ? { type: 'tmpfs', sizeBytes: Math.ceil(size) } : { type: 'tmpfs' };
 }
 
 interface PVObj extends KubeObject {

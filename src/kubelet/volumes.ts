@@ -1,7 +1,8 @@
 // Pod volumes on one machine: host directories under <dataDir>/pods/<uid>/volumes/<name>, bind-mounted by
 // the runtime (upstream kubelet volume manager, reduced to what kctl supports):
 // - emptyDir: an empty directory shared by the pod's containers for the pod's lifetime (0777, as upstream).
-//   medium: Memory is a tmpfs of each container mounting it, sizeLimit its size (not shared between containers).
+//   medium: Memory is an engine volume on tmpfs (sizeLimit its size) that the pod's containers share and its
+//   sandbox holds mounted, so it outlives container restarts; removed with the pod.
 // - configMap / secret / projected / downwardAPI: their files (projection.ts) written by the AtomicWriter
 //   (atomic-writer.ts: a timestamped dir, `..data` swapped atomically, `key -> ..data/key`), mounted read-only
 //   and re-synced while the pod runs (a ConfigMap/Secret change or a label/annotation change shows within
@@ -40,8 +41,13 @@ export interface PodVolume {
   reason?: string;
   /** backed by the engine instead (emptyDir medium Memory; a claim's Docker volume, set by storage-volumes.ts) */
   engine?: EngineVolume;
+  /** emptyDir medium Memory: the tmpfs size (sizeLimit); absent: the engine's default */
+  tmpfsSizeBytes?: number;
   volume: Volume;
 }
+
+/** The engine volume of a pod's medium: Memory emptyDir (labelled with the pod uid; removed with the pod). */
+export const memoryVolumeName = (uid: string, name: string): string => `kctl-mem-${uid}-${name}`;
 
 /** <dataDir>/pods/<uid> */
 export const podDir = (dataDir: string, uid: string): string => posix.join(dataDir, 'pods', uid);
@@ -70,9 +76,11 @@ export function podVolumes(pod: Pod, dataDir: string | undefined, secretDir?: st
         ? { name: v.name, kind: 'unsupported', reason: `${kind} volumes need a kctl data directory`, volume: v }
         : { name: v.name, kind, hostPath: dir, volume: v };
     if (v.emptyDir?.medium === 'Memory') {
-      // a tmpfs of each container mounting it (storage-volumes.ts); sizeLimit is its size
+      // an engine tmpfs volume the pod's containers share and its sandbox holds; sizeLimit is its size
       const size = tryParseQuantity(v.emptyDir.sizeLimit);
-      return { name: v.name, kind: 'emptyDir', engine: size ? { type: 'tmpfs', sizeBytes: Math.ceil(size) } : { type: 'tmpfs' }, volume: v };
+      const pv: PodVolume = { name: v.name, kind: 'emptyDir', engine: { type: 'tmpfs', name: memoryVolumeName(uid, v.name) }, volume: v };
+      if (size) pv.tmpfsSizeBytes = Math.ceil(size);
+      return pv;
     }
     if (v.emptyDir) return need('emptyDir');
     if (v.persistentVolumeClaim) return { name: v.name, kind: 'persistentVolumeClaim', volume: v }; // resolved by storage-volumes.ts

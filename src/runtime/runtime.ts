@@ -44,6 +44,9 @@ export interface SandboxConfig {
   network?: string;
   /** extra DNS names of the pod inside that network */
   networkAliases?: string[];
+  /** engine volumes the sandbox keeps mounted for the pod's life (tmpfs volumes would be emptied when no
+   *  container uses them) */
+  holdVolumes?: string[];
   /** containerPorts of all the pod's containers, published on 127.0.0.1 with ephemeral host ports */
   ports?: SandboxPort[];
   /** extra labels (kctl's ownership labels are always set and win) */
@@ -346,7 +349,7 @@ export interface ContainerRuntime {
   removeNetwork(name: string): Promise<void>;
 
   /** Creates a named engine volume when missing (idempotent: the existing one is returned as is). */
-  createVolume(name: string, labels?: Record<string, string>): Promise<VolumeInfo>;
+  createVolume(name: string, labels?: Record<string, string>, opts?: { tmpfs?: { sizeBytes?: number } }): Promise<VolumeInfo>;
   /** No error when absent. RuntimeConflict while a container (running or not) uses it. */
   removeVolume(name: string): Promise<void>;
   /** kctl's volumes of this cluster (and test run), filtered by labels. */
@@ -357,8 +360,9 @@ export interface ContainerRuntime {
 export type EngineVolume =
   /** a named engine volume (a PersistentVolume's data); subPath mounts a folder of it */
   | { type: 'volume'; name: string }
-  /** a tmpfs of the container (emptyDir medium Memory); size in bytes, default the engine's (half the RAM) */
-  | { type: 'tmpfs'; sizeBytes?: number };
+  /** an engine volume on tmpfs, shared by the pod's containers and held by its sandbox (emptyDir medium
+   *  Memory; made with createVolume(name, labels, { tmpfs })); no subPath */
+  | { type: 'tmpfs'; name: string };
 
 export interface VolumeInfo {
   name: string;

@@ -403,16 +403,19 @@ export function runtimeContract(name: string, make: () => Promise<RuntimeHarness
         expect(a.labels).toMatchObject({ 'kctl.io/persistent-volume': 'pv-contract', [MANAGED_BY]: 'kctl', [TEST_RUN]: h.testRun });
         expect((await rt.listVolumes({ 'kctl.io/persistent-volume': 'pv-contract' })).map((v) => v.name)).toEqual([name]);
         expect(await rt.listVolumes({ 'kctl.io/persistent-volume': 'none' })).toEqual([]);
+        const mem = `${name}-mem`;
+        await rt.createVolume(mem, { 'kctl.io/persistent-volume': 'pv-contract' }, { tmpfs: { sizeBytes: 8 * 2 ** 20 } });
         const sb = await sandbox(newPod());
         const id = await rt.createContainer(sb, {
           attempt: 0,
           container: { name: 'v', image: h.image, command: ['sleep', '3600'], volumeMounts: [{ name: 'data', mountPath: '/data' }, { name: 'mem', mountPath: '/mem' }] },
-          engineVolumes: { data: { type: 'volume', name }, mem: { type: 'tmpfs', sizeBytes: 8 * 2 ** 20 } },
+          engineVolumes: { data: { type: 'volume', name }, mem: { type: 'tmpfs', name: mem } },
         });
         expect((await rejection(rt.removeVolume(name))).code).toBe('RuntimeConflict');
         await rt.removeContainer(id);
         await rt.removeVolume(name);
         await rt.removeVolume(name);
+        await rt.removeVolume(mem);
         expect(await rt.listVolumes({ 'kctl.io/persistent-volume': 'pv-contract' })).toEqual([]);
       });
     });

@@ -4,7 +4,7 @@
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireDocker } from '../helpers/docker-env.js';
-import { E2eCluster, TEST_IMAGE, containerStatus, podManifest, waitFor } from '../helpers/e2e-cluster.js';
+import { E2eCluster, TEST_IMAGE, containerIdOf, containerStatus, dockerCli, podManifest, waitFor } from '../helpers/e2e-cluster.js';
 
 const haveDocker = await requireDocker();
 
@@ -76,6 +76,32 @@ describe.runIf(haveDocker)('storage on the Docker engine (PVC, PV, StorageClass,
     const mounts = await cluster.ok(['exec', 'writer', '--', 'cat', '/proc/mounts']);
     const cache = mounts.split('\n').find((l) => l.split(' ')[1] === '/cache');
     expect(cache).toMatch(/^tmpfs \/cache tmpfs rw,.*size=16384k/);
+  });
+
+  it('a Memory emptyDir is shared by the pod\'s containers and outlives a container restart; it goes with the pod', async () => {
+    const mount = [{ name: 'mem', mountPath: '/mem' }];
+    await cluster.apply(
+      podManifest('shm', {
+        terminationGracePeriodSeconds: 1,
+        containers: [
+          { name: 'a', ...IMG, command: ['sh', '-c', 'echo from-a > /mem/f; sleep 3600'], volumeMounts: mount },
+          { name: 'b', ...IMG, command: ['sleep', '3600'], volumeMounts: mount },
+        ],
+        volumes: [{ name: 'mem', emptyDir: { medium: 'Memory', sizeLimit: '8Mi' } }],
+      }),
+    );
+    const pod = await cluster.waitForPod('shm', 'running', (p) => !!containerStatus(p, 'a')?.state?.running && !!containerStatus(p, 'b')?.state?.running);
+    await waitFor('b to see what a wrote', async () => (await cluster.kctl(['exec', 'shm', '-c', 'b', '--', 'cat', '/mem/f'])).stdout.trim() === 'from-a' || undefined);
+    // b dies and comes back: the tmpfs (held by the pod's sandbox) still has the file
+    await cluster.ok(['exec', 'shm', '-c', 'b', '--', 'sh', '-c', 'echo from-b > /mem/g']);
+    expect((await dockerCli(['kill', containerIdOf(pod, 'b')!])).code).toBe(0);
+    await cluster.waitForPod('shm', 'b restarted', (p) => (containerStatus(p, 'b')?.restartCount ?? 0) >= 1 && !!containerStatus(p, 'b')?.state?.running);
+    expect((await cluster.ok(['exec', 'shm', '-c', 'b', '--', 'cat', '/mem/f', '/mem/g'])).trim()).toBe('from-a\nfrom-b');
+    const vol = `kctl-mem-${pod.metadata.uid}-mem`;
+    expect(await volumeExists(vol)).toBe(true);
+    await cluster.ok(['delete', 'pod', 'shm']);
+    await cluster.waitForGone('shm');
+    await waitFor('the tmpfs volume to be removed', async () => !(await volumeExists(vol)) || undefined);
   });
 
   it('keeps the data when the pod is deleted and another one mounts the claim', async () => {

@@ -46,8 +46,6 @@ export interface DockerHostConfig {
   PortBindings?: DockerPortMap;
   RestartPolicy?: { Name: string; MaximumRetryCount?: number };
   Binds?: string[];
-  /** mount path → tmpfs options (emptyDir medium: Memory) */
-  Tmpfs?: Record<string, string>;
   Memory?: number;
   MemorySwap?: number;
   NanoCpus?: number;
@@ -275,17 +273,16 @@ function bindsOf(
   c: Container,
   volumes: Record<string, string> | undefined,
   env: ReadonlyMap<string, string>,
-  engine: { volumes?: Record<string, EngineVolume>; mountpoints?: Record<string, string>; tmpfs?: Record<string, string> } = {},
+  engine: { volumes?: Record<string, EngineVolume>; mountpoints?: Record<string, string> } = {},
 ): string[] | undefined {
   const binds: string[] = [];
   for (const m of c.volumeMounts ?? []) {
     const ev = volumes?.[m.name] === undefined ? engine.volumes?.[m.name] : undefined;
     const sub = m.subPathExpr ? expandVars(m.subPathExpr, env) : m.subPath;
     if (ev?.type === 'tmpfs') {
-      // a tmpfs is per container: no subPath into it
+      // the pod's tmpfs volume: no subPath into it (its mountpoint is the engine's, not a host folder)
       if (sub) throw configError(`volume "${m.name}": subPath is not supported on a medium: Memory emptyDir`);
-      const opts = [m.readOnly ? 'ro' : 'rw', 'mode=1777', ...(ev.sizeBytes ? [`size=${ev.sizeBytes}`] : [])];
-      (engine.tmpfs ??= {})[m.mountPath] = opts.join(',');
+      binds.push(`${ev.name}:${m.mountPath}:${m.readOnly ? 'ro' : 'rw'}`);
       continue;
     }
     if (ev?.type === 'volume' && !sub) {
@@ -366,7 +363,6 @@ export function toContainerCreateOptions(input: ConvertInput): ConvertResult {
   if (input.volumeMountpoints) engine.mountpoints = input.volumeMountpoints;
   const binds = bindsOf(c, cfg.volumes, envMap, engine);
   if (binds) hc.Binds = binds;
-  if (engine.tmpfs) hc.Tmpfs = engine.tmpfs;
 
   const options: DockerCreateOptions = {
     name: input.name,
@@ -401,6 +397,8 @@ export interface SandboxInput {
   network: string;
   aliases?: string[];
   ports?: SandboxPort[];
+  /** engine volumes held mounted (at /kctl/hold/<name>) for the pod's life */
+  holdVolumes?: string[];
 }
 
 /** "8080/tcp" */
@@ -446,6 +444,7 @@ export function toSandboxCreateOptions(s: SandboxInput): DockerCreateOptions {
       IpcMode: 'shareable',
       RestartPolicy: { Name: 'no' },
       PortBindings: bindings,
+      ...(s.holdVolumes?.length ? { Binds: s.holdVolumes.map((v) => `${v}:/kctl/hold/${v}:ro`) } : {}),
     },
     NetworkingConfig: { EndpointsConfig: { [s.network]: s.aliases?.length ? { Aliases: [...s.aliases] } : {} } },
   };

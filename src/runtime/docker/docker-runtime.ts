@@ -264,6 +264,7 @@ export class DockerRuntime implements ContainerRuntime {
         network,
         ...(cfg.networkAliases ? { aliases: cfg.networkAliases } : {}),
         ...(cfg.ports ? { ports: cfg.ports } : {}),
+        ...(cfg.holdVolumes?.length ? { holdVolumes: cfg.holdVolumes } : {}),
       });
       try {
         id = (await this.call((d) => d.createContainer(options))).id;
@@ -788,7 +789,7 @@ export class DockerRuntime implements ContainerRuntime {
     return info;
   }
 
-  async createVolume(name: string, labels: Record<string, string> = {}): Promise<VolumeInfo> {
+  async createVolume(name: string, labels: Record<string, string> = {}, opts: { tmpfs?: { sizeBytes?: number } } = {}): Promise<VolumeInfo> {
     const d = await this.docker();
     try {
       const v = (await d.getVolume(name).inspect()) as { Name: string; Labels?: Record<string, string> | null; CreatedAt?: string };
@@ -797,7 +798,12 @@ export class DockerRuntime implements ContainerRuntime {
       if ((e as DockerErrorLike).statusCode !== 404) throw this.toRuntimeError(e);
     }
     // the engine's create is idempotent too: a concurrent create returns the same volume
-    await this.call((x) => x.createVolume({ Name: name, Driver: 'local', Labels: this.volumeLabels(labels) }));
+    const tmpfs = opts.tmpfs && {
+      type: 'tmpfs',
+      device: 'tmpfs',
+      o: ['mode=1777', ...(opts.tmpfs.sizeBytes ? [`size=${opts.tmpfs.sizeBytes}`] : [])].join(','),
+    };
+    await this.call((x) => x.createVolume({ Name: name, Driver: 'local', Labels: this.volumeLabels(labels), ...(tmpfs ? { DriverOpts: tmpfs } : {}) }));
     const v = (await this.call((x) => x.getVolume(name).inspect())) as { Name: string; Labels?: Record<string, string> | null; CreatedAt?: string };
     return DockerRuntime.volumeInfo(v);
   }

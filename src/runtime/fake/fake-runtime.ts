@@ -758,8 +758,8 @@ export class FakeRuntime implements ContainerRuntime {
 
   // ------------------------------------------------------------------ volumes
 
-  async createVolume(name: string, labels: Record<string, string> = {}): Promise<VolumeInfo> {
-    this.record('createVolume', [name, labels]);
+  async createVolume(name: string, labels: Record<string, string> = {}, opts: { tmpfs?: { sizeBytes?: number } } = {}): Promise<VolumeInfo> {
+    this.record('createVolume', opts.tmpfs ? [name, labels, opts] : [name, labels]);
     let v = this.volumes.get(name);
     if (!v) this.volumes.set(name, (v = { name, labels: { ...labels, ...managedLabels(this.testRun) }, createdAt: this.now() }));
     return structuredClone(v);

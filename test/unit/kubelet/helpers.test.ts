@@ -90,9 +90,10 @@ describe('volumes', () => {
       ['sec', 'secret', '/home/k/pods/u1/volumes/sec'],
       ['host', 'hostPath', '/srv/data'],
       ['pvc', 'persistentVolumeClaim', undefined], // resolved by storage-volumes.ts
-      ['mem', 'emptyDir', { type: 'tmpfs', sizeBytes: 64 * 2 ** 20 }],
+      ['mem', 'emptyDir', { type: 'tmpfs', name: 'kctl-mem-u1-mem' }],
       ['nfs', 'unsupported', 'nfs volumes are not supported by kctl'],
     ]);
+    expect(podVolumes(pod, '/home/k').find((v) => v.name === 'mem')!.tmpfsSizeBytes).toBe(64 * 2 ** 20);
     expect(podVolumes(pod, undefined)[0]).toMatchObject({ kind: 'unsupported', reason: 'emptyDir volumes need a kctl data directory' });
   });
 
@@ -125,7 +126,7 @@ describe('volumes', () => {
     );
     expect(containerMounts({ name: 'c', volumeMounts: [{ name: 'mem', mountPath: '/m' }] }, vols)).toMatchObject({
       volumes: {},
-      engineVolumes: { mem: { type: 'tmpfs', sizeBytes: 64 * 2 ** 20 } },
+      engineVolumes: { mem: { type: 'tmpfs', name: 'kctl-mem-u1-mem' } },
     });
   });
 

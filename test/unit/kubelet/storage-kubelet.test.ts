@@ -13,7 +13,7 @@ async function boundClaim(h: ReturnType<typeof setup>, name: string, pv: string,
 }
 
 describe('Kubelet: storage volumes', () => {
-  it('mounts the bound PV\'s Docker volume (subPath too) and a Memory emptyDir as a sized tmpfs', async () => {
+  it('mounts the bound PV\'s Docker volume (subPath too) and a Memory emptyDir as a sized tmpfs volume the sandbox holds', async () => {
     const h = setup();
     await boundClaim(h, 'data', 'pvc-1');
     await h.store.create({ apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: 'pvc-1' }, spec: { csi: { driver: 'kctl.io/local', volumeHandle: 'kctl-pvc-1' } } } as KubeObject);
@@ -37,13 +37,24 @@ describe('Kubelet: storage volumes', () => {
     });
     await pass(h);
     const [cfg] = createCfgs(h);
-    expect(cfg!.engineVolumes).toEqual({ data: { type: 'volume', name: 'kctl-pvc-1' }, cache: { type: 'tmpfs', sizeBytes: 16 * 2 ** 20 } });
+    const uid = (await getPod(h)).metadata!.uid!;
+    const mem = `kctl-mem-${uid}-cache`;
+    expect(cfg!.engineVolumes).toEqual({ data: { type: 'volume', name: 'kctl-pvc-1' }, cache: { type: 'tmpfs', name: mem } });
+    // the tmpfs volume is made before the sandbox, sized, labelled with the pod, and held by the sandbox
+    expect(h.runtime.callsTo('createVolume').find((c) => c[0] === mem)).toEqual([mem, { 'kctl.io/pod-uid': uid }, { tmpfs: { sizeBytes: 16 * 2 ** 20 } }]);
+    expect((h.runtime.callsTo('runPodSandbox')[0]![0] as { holdVolumes?: string[] }).holdVolumes).toEqual([mem]);
     const id = (await h.runtime.listContainers())[0]!.id;
     const hc = h.runtime.createOptions(id).HostConfig!;
-    expect(hc.Binds).toEqual(['kctl-pvc-1:/data:rw', '/fake/volumes/kctl-pvc-1/_data/logs:/logs:rw']);
-    expect(hc.Tmpfs).toEqual({ '/cache': `rw,mode=1777,size=${16 * 2 ** 20}` });
-    expect(h.volumes.dirs.has('/kctl/pods/' + (await getPod(h)).metadata!.uid + '/volumes/cache')).toBe(false);
+    expect(hc.Binds).toEqual(['kctl-pvc-1:/data:rw', '/fake/volumes/kctl-pvc-1/_data/logs:/logs:rw', `${mem}:/cache:rw`]);
+    expect(h.volumes.dirs.has(`/kctl/pods/${uid}/volumes/cache`)).toBe(false);
     expect(containerStatus(await getPod(h))?.state?.running).toBeDefined();
+
+    // the pod gone: its tmpfs volume goes too (the claim's volume stays)
+    await h.store.delete({ resource: 'pods', namespace: 'default', name: 'web' });
+    await pass(h);
+    await h.kubelet.whenIdle();
+    await pass(h);
+    expect((await h.runtime.listVolumes()).map((v) => v.name)).toEqual(['kctl-pvc-1']);
   });
 
   it('an unbound claim: FailedMount, ContainerCreating; it starts once the claim is bound', async () => {

@@ -19,3 +19,7 @@ process.exitCode = await main(process.argv.slice(2), {
     return () => process.off('SIGINT', fn);
   },
 });
+
+// The controller has stopped its loops; what may still hold the event loop is a container stop the engine
+// is waiting out (grace period). The engine finishes it alone and the next controller adopts the rest.
+if (process.argv[2] === 'controller') setTimeout(() => process.exit(), 1_000).unref();

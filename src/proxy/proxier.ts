@@ -28,6 +28,7 @@ import type { EventSink } from '../controllers/events.js';
 import { nodePortOwners, usesNodePorts } from '../controllers/service/allocation.js';
 import { DEFAULT_AFFINITY_TIMEOUT_SECONDS, RoundRobin, type Backend } from './round-robin.js';
 import { proxyConnection } from './tcp-proxy.js';
+import { PodServiceIndex } from './pod-services.js';
 
 type ServiceObj = Service & KubeObject;
 type EndpointsObj = Endpoints & KubeObject;
@@ -213,8 +214,7 @@ export class ServiceProxy implements Reconciler {
   private readonly opts: ServiceProxyOptions;
   /** `${svcKey}|${nodePort}` → listener */
   private readonly listeners = new Map<string, PortListener>();
-  /** pod `ns/name` → Service keys whose Endpoints name it */
-  private readonly podServices = new Map<string, Set<string>>();
+  private readonly podServices = new PodServiceIndex();
   /** problems already reported (bind failures, unsupported protocols), so each is logged once */
   private readonly reported = new Set<string>();
   private stopped = false;
@@ -237,7 +237,7 @@ export class ServiceProxy implements Reconciler {
       case 'Endpoints':
         return [objectKey({ resource: 'services', namespace: ns, name: o.metadata.name })];
       case 'Pod':
-        return [...(this.podServices.get(`${ns}/${o.metadata.name}`) ?? [])];
+        return this.podServices.servicesOf(ns, o.metadata.name);
       default:
         return [];
     }
@@ -258,16 +258,13 @@ export class ServiceProxy implements Reconciler {
     const svc = await this.store.tryGet<ServiceObj>(ref);
     if (!svc || svc.metadata.deletionTimestamp || !usesNodePorts(svc)) {
       await this.closeListeners(key, new Set());
-      this.setPods(key, []);
+      this.podServices.set(key, undefined);
       return DONE;
     }
     const owners = nodePortOwners((await this.store.list<ServiceObj>('services')).items);
     const endpoints = await this.store.tryGet<EndpointsObj>({ resource: 'endpoints', namespace: ns, name: ref.name });
     const pods = new Map((await this.store.list<PodObj>('pods', { namespace: ns })).items.map((p) => [p.metadata.name, p] as const));
-    this.setPods(
-      key,
-      (endpoints?.subsets ?? []).flatMap((ss) => [...(ss.addresses ?? []), ...(ss.notReadyAddresses ?? [])]).flatMap((a) => (a.targetRef?.kind === 'Pod' && a.targetRef.name ? [a.targetRef.name] : [])),
-    );
+    this.podServices.set(key, endpoints);
     const affinity =
       svc.spec?.sessionAffinity === 'ClientIP' ? (svc.spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? DEFAULT_AFFINITY_TIMEOUT_SECONDS) : undefined;
 
@@ -361,20 +358,6 @@ export class ServiceProxy implements Reconciler {
       // open connections are left to finish
       await l.close(false);
       this.log.info(`service-proxy: ${svcKey}: stopped listening on ${this.bindAddress}:${l.nodePort}`);
-    }
-  }
-
-  private setPods(svcKey: string, podNames: readonly string[]): void {
-    const ns = parseObjectKey(svcKey).namespace ?? 'default';
-    for (const [pk, set] of this.podServices) {
-      set.delete(svcKey);
-      if (set.size === 0) this.podServices.delete(pk);
-    }
-    for (const name of podNames) {
-      const pk = `${ns}/${name}`;
-      let set = this.podServices.get(pk);
-      if (!set) this.podServices.set(pk, (set = new Set()));
-      set.add(svcKey);
     }
   }
 

@@ -114,5 +114,15 @@ export class SilentExit extends KctlError {
 }
 
 export const isNotFound = (e: unknown): boolean => e instanceof KctlError && e.code === 'NotFound';
+
+/** Runs a store call; NotFound (the object went meanwhile) gives undefined instead of an error. */
+export async function ignoreNotFound<T>(fn: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (isNotFound(e)) return undefined;
+    throw e;
+  }
+}
 export const isConflict = (e: unknown): boolean => e instanceof KctlError && e.code === 'Conflict';
 export const isAlreadyExists = (e: unknown): boolean => e instanceof KctlError && e.code === 'AlreadyExists';

@@ -8,7 +8,7 @@ import { deepEqual } from '../../store/object-semantics.js';
 import { KctlError } from '../../util/errors.js';
 import { revisionData, templateOf } from '../../controllers/statefulset/revision.js';
 import type { RevisionObj, StatefulSetObj } from '../../controllers/statefulset/types.js';
-import { describePodTemplate, formatHistoryTable, type HistoryEntry } from './history.js';
+import { viewHistory, type HistoryEntry } from './history.js';
 
 type Obj = Record<string, unknown>;
 const o = (v: unknown): Obj => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
@@ -37,14 +37,7 @@ export function statefulSetHistory(sts: KubeObject, revisions: readonly KubeObje
 
 /** printHistory: `No rollout history found.`, the table, or one revision's pod template. */
 export function viewStatefulSetHistory(sts: KubeObject, revisions: readonly KubeObject[], revision: number): string {
-  const entries = statefulSetHistory(sts, revisions);
-  if (entries.length === 0) return 'No rollout history found.';
-  if (revision > 0) {
-    const e = entries.find((x) => x.revision === revision);
-    if (!e) throw new KctlError('Invalid', 'unable to find the specified revision');
-    return describePodTemplate(e.template);
-  }
-  return formatHistoryTable(entries);
+  return viewHistory(statefulSetHistory(sts, revisions), revision);
 }
 
 export type StatefulSetRollbackPlan =

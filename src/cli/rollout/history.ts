@@ -61,7 +61,11 @@ export function describePodTemplate(template: unknown): string {
  * template. Throws kubectl's `unable to find the specified revision`.
  */
 export function viewDeploymentHistory(d: KubeObject, replicaSets: readonly KubeObject[], revision: number): string {
-  const entries = deploymentHistory(d, replicaSets);
+  return viewHistory(deploymentHistory(d, replicaSets), revision);
+}
+
+/** ViewHistory over the entries of any workload (Deployment revisions, ControllerRevisions). */
+export function viewHistory(entries: readonly HistoryEntry[], revision: number): string {
   if (entries.length === 0) return 'No rollout history found.';
   if (revision > 0) {
     const e = entries.find((x) => x.revision === revision);

@@ -14,12 +14,13 @@
 import { matches, selectorFromLabelSelector, type Selector } from '../../api/labels.js';
 import { DEPLOYMENT_REVISION, POD_TEMPLATE_HASH } from '../../api/meta.js';
 import type { Clock } from '../../util/clock.js';
-import { isAlreadyExists, isNotFound } from '../../util/errors.js';
+import { ignoreNotFound, isAlreadyExists, isNotFound } from '../../util/errors.js';
 import { deepEqual } from '../../store/object-semantics.js';
 import { isForbidden, objectKey, parseObjectKey, type Store, type WatchEvent } from '../../store/store.js';
 import { DONE, NOP_LOGGER, type Logger, type Reconciler, type Result } from '../reconciler.js';
 import type { EventSink } from '../events.js';
-import { claimAction, getControllerOf, newControllerRef, withControllerRef, withoutOwner } from '../replicaset/controller-ref.js';
+import { getControllerOf, newControllerRef } from '../replicaset/controller-ref.js';
+import { claimObjects } from '../claim.js';
 import type { DeploymentObj, DeploymentStatus, KubeObject, PodObj, ReplicaSetObj } from './types.js';
 import {
   compareByCreationTimestamp,
@@ -199,29 +200,16 @@ export class DeploymentController implements Reconciler {
 
   /** upstream getReplicaSetsForDeployment (ClaimReplicaSets): the sets this Deployment controls after adoption/release. */
   private async getReplicaSetsForDeployment(d: DeploymentObj, selector: Selector): Promise<ReplicaSetObj[]> {
-    const all = (await this.store.list<ReplicaSetObj>('replicasets', { namespace: nsOf(d) })).items;
-    const claimed: ReplicaSetObj[] = [];
-    for (const rs of all) {
-      const action = claimAction(d, rs, matches(selector, rs.metadata.labels));
-      if (action === 'owned') claimed.push(rs);
-      else if (action === 'adopt') {
-        const next = structuredClone(rs);
-        next.metadata.ownerReferences = withControllerRef(rs, newControllerRef(d, APPS_V1, 'Deployment'));
-        const adopted = await ignoreNotFound(() => this.store.update<ReplicaSetObj>(next));
-        if (adopted) {
-          this.log.info(`deployment ${nsOf(d)}/${d.metadata.name}: adopted replicaset ${rs.metadata.name}`);
-          claimed.push(adopted);
-        }
-      } else if (action === 'release') {
-        const next = structuredClone(rs);
-        const refs = withoutOwner(rs, d.metadata.uid ?? '');
-        if (refs.length) next.metadata.ownerReferences = refs;
-        else delete next.metadata.ownerReferences;
-        if (await ignoreNotFound(() => this.store.update<ReplicaSetObj>(next)))
-          this.log.info(`deployment ${nsOf(d)}/${d.metadata.name}: released replicaset ${rs.metadata.name}`);
-      }
-    }
-    return claimed;
+    return claimObjects({
+      store: this.store,
+      log: this.log,
+      owner: d,
+      ref: newControllerRef(d, APPS_V1, 'Deployment'),
+      candidates: (await this.store.list<ReplicaSetObj>('replicasets', { namespace: nsOf(d) })).items,
+      isMember: (rs) => matches(selector, rs.metadata.labels),
+      ownerDesc: `deployment ${nsOf(d)}/${d.metadata.name}`,
+      kindDesc: 'replicaset',
+    });
   }
 
   /** The pods of the Deployment's sets (matching its selector), by controlling ReplicaSet uid (upstream getPodMapForDeployment). */
@@ -625,14 +613,6 @@ export function oldPodsRunning(
   return false;
 }
 
-async function ignoreNotFound<T>(fn: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (isNotFound(e)) return undefined;
-    throw e;
-  }
-}
 
 function safeSelector(d: DeploymentObj): Selector | undefined {
   try {

@@ -17,7 +17,8 @@ import { deepEqual } from '../../store/object-semantics.js';
 import { isForbidden, objectKey, parseObjectKey, type Store, type WatchEvent } from '../../store/store.js';
 import { DONE, NOP_LOGGER, type Logger, type Reconciler, type Result } from '../reconciler.js';
 import type { EventSink } from '../events.js';
-import { claimAction, getControllerOf, newControllerRef, withControllerRef, withoutOwner } from './controller-ref.js';
+import { getControllerOf, newControllerRef } from './controller-ref.js';
+import { claimObjects } from '../claim.js';
 import { filterActivePods, isPodActive, nextAvailableInMs, podsToDelete, slowStartBatch } from './pods.js';
 import { calculateStatus, type ManageReplicasError } from './status.js';
 
@@ -133,39 +134,17 @@ export class ReplicaSetController implements Reconciler {
   }
 
   /** upstream ClaimPods: the active pods this set controls afterwards (adopted ones included). */
-  private async claimPods(rs: ReplicaSetObj, selector: Selector, active: PodObj[]): Promise<PodObj[]> {
-    const claimed: PodObj[] = [];
-    const uid = rs.metadata.uid ?? '';
-    for (const pod of active) {
-      const action = claimAction(rs, pod, matches(selector, pod.metadata.labels));
-      if (action === 'owned') claimed.push(pod);
-      else if (action === 'adopt') {
-        const next = structuredClone(pod);
-        next.metadata.ownerReferences = withControllerRef(pod, newControllerRef(rs, RS_API_VERSION, 'ReplicaSet'));
-        const adopted = await this.writeIgnoringNotFound(() => this.store.update<PodObj>(next));
-        if (adopted) {
-          this.log.info(`replicaset ${ns(rs)}/${rs.metadata.name}: adopted pod ${pod.metadata.name}`);
-          claimed.push(adopted);
-        }
-      } else if (action === 'release') {
-        const next = structuredClone(pod);
-        const refs = withoutOwner(pod, uid);
-        if (refs.length) next.metadata.ownerReferences = refs;
-        else delete next.metadata.ownerReferences;
-        const released = await this.writeIgnoringNotFound(() => this.store.update<PodObj>(next));
-        if (released) this.log.info(`replicaset ${ns(rs)}/${rs.metadata.name}: released pod ${pod.metadata.name}`);
-      }
-    }
-    return claimed;
-  }
-
-  private async writeIgnoringNotFound<T>(fn: () => Promise<T>): Promise<T | undefined> {
-    try {
-      return await fn();
-    } catch (e) {
-      if (isNotFound(e)) return undefined;
-      throw e;
-    }
+  private claimPods(rs: ReplicaSetObj, selector: Selector, active: PodObj[]): Promise<PodObj[]> {
+    return claimObjects({
+      store: this.store,
+      log: this.log,
+      owner: rs,
+      ref: newControllerRef(rs, RS_API_VERSION, 'ReplicaSet'),
+      candidates: active,
+      isMember: (pod) => matches(selector, pod.metadata.labels),
+      ownerDesc: `replicaset ${ns(rs)}/${rs.metadata.name}`,
+      kindDesc: 'pod',
+    });
   }
 
   /** upstream manageReplicas: returns the active pods after the creates/deletes, and the first failure. */

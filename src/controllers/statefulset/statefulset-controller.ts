@@ -17,12 +17,13 @@
 import { matches, selectorFromLabelSelector, type Selector } from '../../api/labels.js';
 import type { LabelSelector } from '../../api/types.js';
 import type { Clock } from '../../util/clock.js';
-import { isAlreadyExists, isConflict, isNotFound } from '../../util/errors.js';
+import { ignoreNotFound, isAlreadyExists, isConflict, isNotFound } from '../../util/errors.js';
 import { deepEqual } from '../../store/object-semantics.js';
 import { objectKey, parseObjectKey, type Store, type WatchEvent } from '../../store/store.js';
 import { DONE, NOP_LOGGER, type Logger, type Reconciler, type Result } from '../reconciler.js';
 import type { EventSink } from '../events.js';
-import { claimAction, getControllerOf, newControllerRef, withControllerRef, withoutOwner } from '../replicaset/controller-ref.js';
+import { getControllerOf, newControllerRef } from '../replicaset/controller-ref.js';
+import { claimObjects } from '../claim.js';
 import { nextAvailableInMs } from '../replicaset/pods.js';
 import { applyRevision, equalRevision, newRevision, nextRevision, planUpdateRevision, revisionsToTruncate, sortRevisions } from './revision.js';
 import {
@@ -182,44 +183,32 @@ export class StatefulSetController implements Reconciler {
   // ------------------------------------------------------------------ claiming
 
   /** upstream getPodsForStatefulSet: ClaimPods with the isMemberOf filter (terminating pods included). */
-  private async claimPods(set: StatefulSetObj, selector: Selector, all: PodObj[]): Promise<PodObj[]> {
-    const out: PodObj[] = [];
-    for (const pod of all) {
-      const action = claimAction(set, pod, matches(selector, pod.metadata.labels) && isMemberOf(set, pod));
-      if (action === 'owned') out.push(pod);
-      else if (action === 'adopt') {
-        const next = structuredClone(pod);
-        next.metadata.ownerReferences = withControllerRef(pod, newControllerRef(set, APPS_V1, 'StatefulSet'));
-        const adopted = await ignoreNotFound(() => this.store.update<PodObj>(next));
-        if (adopted) {
-          this.log.info(`statefulset ${nsOf(set)}/${set.metadata.name}: adopted pod ${pod.metadata.name}`);
-          out.push(adopted);
-        }
-      } else if (action === 'release') {
-        const next = structuredClone(pod);
-        const refs = withoutOwner(pod, set.metadata.uid ?? '');
-        if (refs.length) next.metadata.ownerReferences = refs;
-        else delete next.metadata.ownerReferences;
-        if (await ignoreNotFound(() => this.store.update<PodObj>(next))) this.log.info(`statefulset ${nsOf(set)}/${set.metadata.name}: released pod ${pod.metadata.name}`);
-      }
-    }
-    return out;
+  private claimPods(set: StatefulSetObj, selector: Selector, all: PodObj[]): Promise<PodObj[]> {
+    return claimObjects({
+      store: this.store,
+      log: this.log,
+      owner: set,
+      ref: newControllerRef(set, APPS_V1, 'StatefulSet'),
+      candidates: all,
+      isMember: (pod) => matches(selector, pod.metadata.labels) && isMemberOf(set, pod),
+      ownerDesc: `statefulset ${nsOf(set)}/${set.metadata.name}`,
+      kindDesc: 'pod',
+    });
   }
 
   /** upstream ListRevisions + adoptOrphanRevisions: the revisions the set controls, orphans matching its selector adopted. */
   private async claimRevisions(set: StatefulSetObj, selector: Selector): Promise<RevisionObj[]> {
-    const out: RevisionObj[] = [];
-    for (const rev of (await this.store.list<RevisionObj>('controllerrevisions', { namespace: nsOf(set) })).items) {
-      const action = claimAction(set, rev, matches(selector, rev.metadata.labels));
-      if (action === 'owned') out.push(rev);
-      else if (action === 'adopt') {
-        const next = structuredClone(rev);
-        next.metadata.ownerReferences = withControllerRef(rev, newControllerRef(set, APPS_V1, 'StatefulSet'));
-        const adopted = await ignoreNotFound(() => this.store.update<RevisionObj>(next));
-        if (adopted) out.push(adopted);
-      }
-    }
-    return out;
+    return claimObjects({
+      store: this.store,
+      log: this.log,
+      owner: set,
+      ref: newControllerRef(set, APPS_V1, 'StatefulSet'),
+      candidates: (await this.store.list<RevisionObj>('controllerrevisions', { namespace: nsOf(set) })).items,
+      isMember: (rev) => matches(selector, rev.metadata.labels),
+      ownerDesc: `statefulset ${nsOf(set)}/${set.metadata.name}`,
+      kindDesc: 'controllerrevision',
+      release: false,
+    });
   }
 
   // ------------------------------------------------------------------ revisions
@@ -492,14 +481,6 @@ export class StatefulSetController implements Reconciler {
   }
 }
 
-async function ignoreNotFound<T>(fn: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (isNotFound(e)) return undefined;
-    throw e;
-  }
-}
 
 function safeSelector(ls: LabelSelector | undefined): Selector | undefined {
   try {

@@ -8,12 +8,12 @@
 import type { Endpoints, Pod, Service } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../../api/types.js';
 import { objectKey, parseObjectKey, type Store, type WatchEvent } from '../../store/store.js';
-import type { ContainerRuntime, HelperStatus } from '../../runtime/runtime.js';
+import type { ContainerRuntime, HelperConfig, HelperStatus } from '../../runtime/runtime.js';
 import type { Clock } from '../../util/clock.js';
 import { DONE, NOP_LOGGER, type Logger, type Reconciler, type Result } from '../../controllers/reconciler.js';
 import { gatewayConfig, gatewayName, namespaceNetwork, serviceAliases, wantsGateway } from './config.js';
 import { nodeGatewayCommand, type GatewayFiles } from './gateway-host.js';
-import type { HelperConfig } from '../../runtime/runtime.js';
+import { PodServiceIndex } from '../pod-services.js';
 
 type ServiceObj = Service & KubeObject;
 type EndpointsObj = Endpoints & KubeObject;
@@ -41,8 +41,7 @@ export class ServiceGateways implements Reconciler {
   readonly watches = ['services', 'endpoints', 'pods'] as const;
   readonly concurrency = 2;
   private readonly log: Logger;
-  /** pod `ns/name` → Service keys whose Endpoints name it */
-  private readonly podServices = new Map<string, Set<string>>();
+  private readonly podServices = new PodServiceIndex();
   /** Service key → last config text written (with its version and the pods it routes to) */
   private readonly written = new Map<string, { text: string; version: number; uids: Set<string> }>();
   /** Service key → pod uid → the last config version that routed to the pod */
@@ -67,7 +66,7 @@ export class ServiceGateways implements Reconciler {
       case 'Endpoints':
         return [objectKey({ resource: 'services', namespace: ns, name: o.metadata.name })];
       case 'Pod': {
-        const keys = [...(this.podServices.get(`${ns}/${o.metadata.name}`) ?? [])];
+        const keys = this.podServices.servicesOf(ns, o.metadata.name);
         // the first pod of a namespace: every gateway joins that namespace's network
         if (!this.podNamespaces.has(ns) && ev.type !== 'DELETED') {
           this.podNamespaces.add(ns);
@@ -101,7 +100,7 @@ export class ServiceGateways implements Reconciler {
     const svc = await store.tryGet<ServiceObj>(ref);
     if (!svc || svc.metadata.deletionTimestamp || !wantsGateway(svc)) {
       this.services.delete(key);
-      this.setPods(key, []);
+      this.podServices.set(key, undefined);
       if (this.written.has(key) || this.addresses.has(key) || (await runtime.listHelpers({ [GATEWAY_SERVICE_LABEL]: `${ns}.${ref.name}` })).length) {
         await runtime.removeHelper(name);
         await files.remove(ns, ref.name);
@@ -115,12 +114,7 @@ export class ServiceGateways implements Reconciler {
     this.services.add(key);
     const endpoints = await store.tryGet<EndpointsObj>({ resource: 'endpoints', namespace: ns, name: ref.name });
     const pods = new Map((await store.list<PodObj>('pods', { namespace: ns })).items.map((p) => [p.metadata.name, p] as const));
-    this.setPods(
-      key,
-      (endpoints?.subsets ?? [])
-        .flatMap((ss) => [...(ss.addresses ?? []), ...(ss.notReadyAddresses ?? [])])
-        .flatMap((a) => (a.targetRef?.kind === 'Pod' && a.targetRef.name ? [a.targetRef.name] : [])),
-    );
+    this.podServices.set(key, endpoints);
 
     const cfg = gatewayConfig(svc, endpoints, pods);
     const text = JSON.stringify(cfg);
@@ -181,20 +175,6 @@ export class ServiceGateways implements Reconciler {
         }
         await new Promise((r) => setTimeout(r, 50));
       }
-    }
-  }
-
-  private setPods(svcKey: string, podNames: readonly string[]): void {
-    const ns = parseObjectKey(svcKey).namespace ?? 'default';
-    for (const [pk, set] of this.podServices) {
-      set.delete(svcKey);
-      if (set.size === 0) this.podServices.delete(pk);
-    }
-    for (const name of podNames) {
-      const pk = `${ns}/${name}`;
-      let set = this.podServices.get(pk);
-      if (!set) this.podServices.set(pk, (set = new Set()));
-      set.add(svcKey);
     }
   }
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FakeClock } from '../../../src/util/clock.js';
 import { MemoryStore } from '../../../src/store/memory-store.js';
@@ -44,7 +47,7 @@ function make(opts: { runtime?: ContainerRuntime; clock?: FakeClock } = {}) {
   const runtime = opts.runtime ?? new FakeRuntime({ clock });
   const log = captureLog();
   let kubelet!: FakeKubelet;
-  const config = configFrom('/nonexistent-kctl-home', { KCTL_RESYNC_PERIOD_MS: '0' }, {}, { hostName: 'Test-Host' });
+  const config = configFrom(mkdtempSync(join(tmpdir(), 'kctl-home-')), { KCTL_RESYNC_PERIOD_MS: '0' }, {}, { hostName: 'Test-Host' });
   const cluster = new Cluster({
     config,
     store,

@@ -1,6 +1,9 @@
 // The Service loops as the composition root runs them: a Cluster (MemoryStore, FakeRuntime, real runner and
 // scheduler, a kubelet stand-in that publishes a loopback port per pod) with SERVICE_CONTROLLERS, and with a
 // proxy bound to ephemeral ports for the traffic test.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { KubeObject } from '../../../src/api/types.js';
 import { MemoryStore } from '../../../src/store/memory-store.js';
@@ -71,7 +74,7 @@ describe('Service controllers in a Cluster', () => {
   async function start(controllers: ((d: ControllerDeps) => Reconciler)[], hostPorts: Record<string, number> = {}) {
     const clock = new FakeClock('2026-03-01T10:00:00Z');
     const store = new MemoryStore({ clock });
-    const config = configFrom('/nonexistent-kctl-home', { KCTL_RESYNC_PERIOD_MS: '0' }, {}, { hostName: 'test-host' });
+    const config = configFrom(mkdtempSync(join(tmpdir(), 'kctl-home-')), { KCTL_RESYNC_PERIOD_MS: '0' }, {}, { hostName: 'test-host' });
     const cluster = new Cluster({ config, store, runtime: new FakeRuntime({ clock }), clock, kubelet: (d) => new PublishingKubelet(d.store, hostPorts), controllers });
     clusters.push(cluster);
     await cluster.start();

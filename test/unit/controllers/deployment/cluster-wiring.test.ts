@@ -1,5 +1,8 @@
 // The registration the composition root needs (see the factories below): the workload controllers built from
 // ControllerDeps, running in a Cluster beside the real scheduler, with a kubelet stand-in.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MemoryStore } from '../../../../src/store/memory-store.js';
 import { FakeClock } from '../../../../src/util/clock.js';
@@ -29,7 +32,7 @@ describe('workload controllers in a Cluster', () => {
   it('a Deployment comes up through scheduler and kubelet; events name the controllers', async () => {
     const clock = new FakeClock('2026-03-01T10:00:00Z');
     const store = new MemoryStore({ clock });
-    const config = configFrom('/nonexistent-kctl-home', { KCTL_RESYNC_PERIOD_MS: '0' }, {}, { hostName: 'Test-Host' });
+    const config = configFrom(mkdtempSync(join(tmpdir(), 'kctl-home-')), { KCTL_RESYNC_PERIOD_MS: '0' }, {}, { hostName: 'Test-Host' });
     const cluster = new Cluster({
       config,
       store,

@@ -1049,8 +1049,36 @@ function validateSecret(o: Obj, errs: FieldError[]): void {
   const type = str(o.type);
   const keys = new Set([...Object.keys(obj(o.data) ?? {}), ...Object.keys(obj(o.stringData) ?? {})]);
   for (const k of SECRET_REQUIRED_KEYS[type ?? ''] ?? []) if (!keys.has(k)) errs.push(required(FieldPath.root('data').key(k)));
+  // basic-auth: username or password may be empty, but one of the fields must be there
+  if (type === 'kubernetes.io/basic-auth' && !keys.has('username') && !keys.has('password'))
+    errs.push(required(FieldPath.root('data').key('username')), required(FieldPath.root('data').key('password')));
+  if (type === 'kubernetes.io/dockerconfigjson' || type === 'kubernetes.io/dockercfg') {
+    const k = type === 'kubernetes.io/dockercfg' ? '.dockercfg' : '.dockerconfigjson';
+    const raw = str(obj(o.stringData)?.[k]) ?? (str(obj(o.data)?.[k]) !== undefined ? Buffer.from(str(obj(o.data)?.[k])!, 'base64').toString('utf8') : undefined);
+    const why = raw === undefined ? undefined : jsonObjectError(raw);
+    if (why) errs.push(invalid(FieldPath.root('data').key(k), '<secret contents redacted>', why));
+  }
   if (type === 'kubernetes.io/service-account-token' && !str(obj(obj(o.metadata)?.annotations)?.['kubernetes.io/service-account.name']))
     errs.push(required(FieldPath.root('metadata', 'annotations').key('kubernetes.io/service-account.name')));
+}
+
+/** Why `text` is not a JSON object, worded as Go's json.Unmarshal into a map says it; undefined when it is. */
+function jsonObjectError(text: string): string | undefined {
+  const t = text.trimStart();
+  if (t === '') return 'unexpected end of JSON input';
+  if (!'{["-0123456789tfn'.includes(t[0]!)) return `invalid character '${t[0]}' looking for beginning of value`;
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return 'unexpected end of JSON input';
+  }
+  if (v === null) return undefined; // null unmarshals into a nil map
+  if (typeof v !== 'object' || Array.isArray(v)) {
+    const what = Array.isArray(v) ? 'array' : typeof v === 'string' ? 'string' : typeof v === 'boolean' ? 'bool' : 'number';
+    return `json: cannot unmarshal ${what} into Go value of type map[string]interface {}`;
+  }
+  return undefined;
 }
 
 function validatePersistentVolumeClaimSpec(specRaw: unknown, p: FieldPath, errs: FieldError[]): void {

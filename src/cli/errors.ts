@@ -7,6 +7,12 @@ function sourcePrefix(e: KctlError): string {
 
 function formatOne(e: KctlError): string[] {
   if (e instanceof ValidationError) {
+    const fields = e.fields.filter((f) => f.severity !== 'warning');
+    // refused by the store (no file behind it): kubectl's wording of an API server's Invalid status
+    if (!e.source && fields.every((f) => !f.source)) {
+      const head = `The ${e.kind} "${e.objectName}" is invalid: `;
+      return fields.length === 1 ? [`${head}${fields[0]!.path}: ${fields[0]!.message}`] : [head, ...fields.map((f) => `* ${f.path}: ${f.message}`)];
+    }
     // one line per field so each names its own file:line:col
     return e.fields
       .filter((f) => f.severity !== 'warning')

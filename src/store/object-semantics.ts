@@ -264,8 +264,29 @@ export function prepareUpdate(t: Target, stored: KubeObject | undefined, ctx: Wr
       ]);
   }
   applyDefaults(next);
+  const immutable = immutableFieldErrors(stored, next);
+  if (immutable.length) throw new ValidationError(ki.kind, ref.name, immutable);
   if (!deepEqual(specOf(next), specOf(stored))) m.generation = (sm.generation ?? 0) + 1;
   return finish(ki, ref, stored, next, ctx);
+}
+
+/**
+ * upstream ValidateConfigMapUpdate / ValidateSecretUpdate: an `immutable: true` ConfigMap or Secret keeps its
+ * data (and stays immutable); a Secret's type never changes. Compared after defaulting (stringData folded in).
+ */
+function immutableFieldErrors(stored: KubeObject, next: KubeObject): { path: string; message: string }[] {
+  if (stored.kind !== 'ConfigMap' && stored.kind !== 'Secret') return [];
+  const o = stored as KubeObject & Record<string, unknown>;
+  const n = next as KubeObject & Record<string, unknown>;
+  const errs: { path: string; message: string }[] = [];
+  if (stored.kind === 'Secret' && (o.type ?? 'Opaque') !== (n.type ?? 'Opaque'))
+    errs.push({ path: 'type', message: `Invalid value: ${JSON.stringify(n.type ?? 'Opaque')}: field is immutable` });
+  if (o.immutable !== true) return errs;
+  const forbidden = 'Forbidden: field is immutable when `immutable` is set';
+  if (n.immutable !== true) errs.push({ path: 'immutable', message: forbidden });
+  for (const f of stored.kind === 'ConfigMap' ? ['data', 'binaryData'] : ['data'])
+    if (!deepEqual(o[f] ?? {}, n[f] ?? {})) errs.push({ path: f, message: forbidden });
+  return errs;
 }
 
 /** An update of the status subresource: only status is replaced (resourceVersion/uid preconditions as update). */

@@ -30,6 +30,15 @@ describe('create and delete -f', () => {
     expect(r.stdout).not.toContain('\x1b['); // no colour when stdout is not a terminal
   });
 
+  it('an immutable ConfigMap refuses a data change as kubectl reports an Invalid object', () => {
+    expect(k.run(['create', 'configmap', 'frozen', '--from-literal=a=1']).code).toBe(0);
+    expect(k.run(['patch', 'cm', 'frozen', '-p', '{"immutable":true}']).code).toBe(0);
+    const r = k.run(['patch', 'cm', 'frozen', '-p', '{"data":{"a":"2"}}']);
+    expect(r).toMatchObject({ code: 1, stdout: '', stderr: 'The ConfigMap "frozen" is invalid: data: Forbidden: field is immutable when `immutable` is set\n' });
+    expect(k.run(['get', 'cm', 'frozen', '-o', 'jsonpath={.data.a}']).stdout).toBe('1');
+    expect(k.run(['delete', 'cm', 'frozen']).code).toBe(0); // immutable data, yet deletable
+  });
+
   it('deletes what a file names', () => {
     expect(k.run(['delete', '-f', 'cm.yaml']).stdout).toBe('configmap "settings" deleted\n');
     expect(k.run(['get', 'cm']).stderr).toBe('No resources found in default namespace.\n');

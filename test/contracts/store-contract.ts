@@ -322,6 +322,21 @@ export function storeContract(name: string, make: StoreFactory): void {
         expect(await s.get(dref('web'))).toEqual(v4);
       });
 
+      it('an immutable ConfigMap keeps its data and stays immutable (labels may change); a Secret keeps its type', async () => {
+        const s = await fresh();
+        const c = await s.create<KubeObject>({ ...cm('imm'), data: { a: '1' }, immutable: true } as KubeObject);
+        const e = await thrown(s.update<KubeObject>({ ...c, data: { a: '2' } } as KubeObject));
+        expect(e).toBeInstanceOf(ValidationError);
+        expect((e as Error).message).toBe('The ConfigMap "imm" is invalid: data: Forbidden: field is immutable when `immutable` is set');
+        const e2 = await thrown(s.update<KubeObject>({ ...c, immutable: false } as KubeObject));
+        expect((e2 as Error).message).toContain('immutable: Forbidden: field is immutable when `immutable` is set');
+        const labelled = await s.update<KubeObject>({ ...c, metadata: { ...c.metadata, labels: { x: 'y' } } });
+        expect(labelled.metadata.labels).toEqual({ x: 'y' });
+        const sec = await s.create<KubeObject>({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'sec', namespace: 'default' }, data: { a: 'YQ==' } } as KubeObject);
+        const e3 = await thrown(s.update<KubeObject>({ ...sec, type: 'kubernetes.io/tls' } as KubeObject));
+        expect((e3 as Error).message).toBe('The Secret "sec" is invalid: type: Invalid value: "kubernetes.io/tls": field is immutable');
+      });
+
       it('updateStatus on a kind without a status subresource is refused', async () => {
         const s = await fresh();
         const c = await s.create(cm('c'));

@@ -62,3 +62,5 @@ export const RESTART_ON_CONFIG_CHANGE = 'kctl.io/restart-on-config-change';
  * template, written when they change (as `rollout restart` writes restartedAt), which rolls the pods.
  */
 export const CONFIG_HASH = 'kctl.io/config-hash';
+/** on the workload: the hash of each referenced ConfigMap/Secret (JSON), so only a change of one it already used rolls it */
+export const CONFIG_HASHES = 'kctl.io/config-hashes';

@@ -10,7 +10,7 @@
 // the payload → remove the old timestamped dir. A bind mount of <dir> sees every swap; a subPath mount of a
 // file resolved the symlinks when it was mounted and keeps the old file (as upstream).
 import { createHash } from 'node:crypto';
-import { chmod, lstat, mkdir, mkdtemp, readFile, readdir, readlink, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, readdir, readlink, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { statSync } from 'node:fs';
 import { basename, join, posix, resolve } from 'node:path';
 import type { PayloadFile } from './projection.js';
@@ -109,13 +109,14 @@ export async function writeAtomic(dir: string, payload: PayloadFile[], now = new
   // user-visible entries: <key> -> ..data/<key>
   for (const t of newTops) {
     const p = join(dir, t);
-    try {
-      await lstat(p);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-      await symlink(posix.join(DATA_DIR, t), p);
-    }
+    const want = posix.join(DATA_DIR, t);
+    if ((await tryReadlink(p)) === want) continue;
+    // absent, or a plain file/folder an older kctl wrote here: the link takes its place
+    await rm(p, { recursive: true, force: true });
+    await symlink(want, p);
   }
+  // a folder never written atomically before: what an older layout left besides the payload goes
+  if (oldTs === undefined) for (const e of await readdir(dir)) if (!e.startsWith('..') && !newTops.has(e)) await rm(join(dir, e), { recursive: true, force: true });
   if (write) {
     const tmp = join(dir, DATA_DIR_TMP);
     await rm(tmp, { force: true });

@@ -655,10 +655,11 @@ export class Kubelet implements Reconciler {
     const stop = async (): Promise<void> => {
       let grace = k.graceSeconds;
       // drain before SIGTERM: a pod on its way out first leaves every proxy's rotation and its proxied
-      // connections finish, within the grace period (which this wait uses up)
+      // connections finish — for at most half the grace period, so an idle keep-alive connection (closed
+      // only by SIGTERM) cannot leave the process no time to shut down
       if (pod?.metadata.deletionTimestamp && this.networking) {
         const t0 = this.clock.now().getTime();
-        await this.drainOnce(pod, t0 + grace * 1000);
+        await this.drainOnce(pod, t0 + grace * 500);
         grace = Math.max(MIN_GRACE_SECONDS, grace - Math.floor((this.clock.now().getTime() - t0) / 1000));
       }
       if (pod && spec && preStop) {
@@ -725,8 +726,10 @@ export class Kubelet implements Reconciler {
       this.configVolumes.clearShown(uid);
       if (changed.length) this.info(`kubelet: pod ${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}: updated volumes ${changed.join(', ')}`);
     } catch (e) {
-      if (!(e instanceof MountError)) throw e;
-      if (this.configVolumes.firstShow(uid, e.message)) await this.event(pod, 'Warning', 'FailedMount', e.message);
+      // a file-system failure (EACCES, ENOSPC...) is reported like a mount failure: the running pod's
+      // status keeps being written, and the last good files stay
+      const msg = e instanceof MountError ? e.message : `MountVolume.SetUp failed: ${(e as Error).message}`;
+      if (this.configVolumes.firstShow(uid, msg)) await this.event(pod, 'Warning', 'FailedMount', msg);
     }
   }
 

@@ -41,10 +41,9 @@ function parseKey(raw: string): Key {
   const s = raw.trim().replace(/^[a-z]+:\/\//i, '');
   const slash = s.indexOf('/');
   const host = (slash < 0 ? s : s.slice(0, slash)).toLowerCase();
-  const path = slash < 0 ? '' : s.slice(slash + 1).replace(/\/+$/, '');
-  // Docker Hub's keys carry the v1 API path, which says nothing about repositories
-  if (HUB_ALIASES.has(host)) return { host: DOCKER_HUB, path: path === 'v1' || path === 'v2' ? '' : path };
-  return { host, path };
+  // a leading /v1/ or /v2/ is the registry API's, not a repository path (upstream keyring, as docker's ResolveAuthConfig)
+  const path = (slash < 0 ? '' : s.slice(slash + 1)).replace(/^v[12](\/|$)/, '').replace(/\/+$/, '');
+  return { host: HUB_ALIASES.has(host) ? DOCKER_HUB : host, path };
 }
 
 function hostMatches(pattern: string, host: string): boolean {

@@ -5,13 +5,13 @@
 // pass only records it; when the hash differs later, the pod template gets the new hash too — a template
 // change, so the workload's own controller rolls the pods as after `kctl rollout restart`. Only the template
 // is written: this controller does not care how Deployments or StatefulSets roll.
-import { CONFIG_HASH, RESTART_ON_CONFIG_CHANGE } from '../../api/meta.js';
+import { CONFIG_HASH, CONFIG_HASHES, RESTART_ON_CONFIG_CHANGE } from '../../api/meta.js';
 import { ReferenceIndex, podSpecReferences } from '../../api/pod-refs.js';
 import type { KubeObject, PodSpec } from '../../api/types.js';
 import { objectKey, parseObjectKey, type Store, type WatchEvent } from '../../store/store.js';
 import { DONE, NOP_LOGGER, type Logger, type Reconciler, type Result } from '../reconciler.js';
 import type { EventSink } from '../events.js';
-import { configHash, type ReferencedObjects } from './config-hash.js';
+import { configChanged, configHash, configHashes, type ReferencedObjects } from './config-hash.js';
 
 export interface ConfigRolloutControllerOptions {
   store: Store;
@@ -78,10 +78,17 @@ export class ConfigRolloutController implements Reconciler {
     const hash = configHash(refs, objs);
     const seen = w.metadata.annotations?.[CONFIG_HASH];
     if (seen === hash) return DONE;
+    const hashes = configHashes(refs, objs);
+    let before: Record<string, string> | undefined;
+    try {
+      before = JSON.parse(w.metadata.annotations?.[CONFIG_HASHES] ?? 'null') as Record<string, string> | undefined;
+    } catch {
+      before = undefined; // hand-edited: start over from what is referenced now
+    }
 
     const next = structuredClone(w);
-    next.metadata.annotations = { ...next.metadata.annotations, [CONFIG_HASH]: hash };
-    const roll = seen !== undefined && next.spec?.template !== undefined;
+    next.metadata.annotations = { ...next.metadata.annotations, [CONFIG_HASH]: hash, [CONFIG_HASHES]: JSON.stringify(hashes) };
+    const roll = configChanged(before ?? undefined, hashes) && next.spec?.template !== undefined;
     if (roll) {
       const t = next.spec!.template!;
       t.metadata = { ...t.metadata, annotations: { ...t.metadata?.annotations, [CONFIG_HASH]: hash } };

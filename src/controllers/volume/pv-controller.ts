@@ -12,11 +12,12 @@ import type { KubeObject } from '../../api/types.js';
 import { isRuntimeConflict, type ContainerRuntime } from '../../runtime/runtime.js';
 import { deepEqual } from '../../store/object-semantics.js';
 import { objectKey, parseObjectKey, type ObjectRef, type Store, type WatchEvent } from '../../store/store.js';
-import { isAlreadyExists, isNotFound } from '../../util/errors.js';
+import { ignoreNotFound, isAlreadyExists, isNotFound } from '../../util/errors.js';
 import type { EventSink, EventType } from '../events.js';
 import { DONE, NOP_LOGGER, type Logger, type Reconciler, type Result } from '../reconciler.js';
 import {
   ANN_BETA_STORAGE_PROVISIONER,
+  ANN_DYNAMICALLY_PROVISIONED,
   ANN_BIND_COMPLETED,
   ANN_BOUND_BY_CONTROLLER,
   ANN_STORAGE_PROVISIONER,
@@ -319,28 +320,33 @@ export class PersistentVolumeController implements Reconciler {
   private async syncVolume(key: string, ref: ObjectRef): Promise<Result> {
     let pv = await this.store.tryGet<PVObj>(ref);
     if (!pv) return DONE;
-    if (pv.metadata.deletionTimestamp) {
-      // pv-protection: a bound volume stays until its claim lets it go
+    const deleting = !!pv.metadata.deletionTimestamp;
+    if (!deleting && !(pv.metadata.finalizers ?? []).includes(PV_PROTECTION_FINALIZER))
+      pv = await this.store.update<PVObj>({ ...pv, metadata: { ...pv.metadata, finalizers: [...(pv.metadata.finalizers ?? []), PV_PROTECTION_FINALIZER] } });
+
+    const ref2 = pv.spec?.claimRef;
+    const claim = ref2?.name && ref2.uid ? await this.store.tryGet<PVCObj>({ resource: 'persistentvolumeclaims', namespace: ref2.namespace ?? 'default', name: ref2.name }) : undefined;
+    const claimAlive = !!claim && claim.metadata.uid === ref2?.uid;
+    if (deleting) {
+      // pv-protection: a volume bound to a live claim stays; otherwise it is reclaimed, then let go
+      if (claimAlive) return DONE;
+      const r = ref2?.uid && pv.spec?.persistentVolumeReclaimPolicy === 'Delete' ? await this.deleteEngineVolume(key, pv) : 'done';
+      if (typeof r !== 'string') return r; // still in use: again later (a volume not kctl's is left alone)
       const fin = pv.metadata.finalizers ?? [];
-      if (fin.includes(PV_PROTECTION_FINALIZER) && pv.status?.phase !== 'Bound') {
-        await this.store.update<PVObj>({ ...pv, metadata: { ...pv.metadata, finalizers: fin.filter((f) => f !== PV_PROTECTION_FINALIZER) } });
+      if (fin.includes(PV_PROTECTION_FINALIZER)) {
+        await ignoreNotFound(() => this.store.update<PVObj>({ ...pv!, metadata: { ...pv!.metadata, finalizers: fin.filter((f) => f !== PV_PROTECTION_FINALIZER) } }));
         this.log.info(`persistentvolume: removed volume ${pv.metadata.name}`);
       }
       return DONE;
     }
-    if (!(pv.metadata.finalizers ?? []).includes(PV_PROTECTION_FINALIZER))
-      pv = await this.store.update<PVObj>({ ...pv, metadata: { ...pv.metadata, finalizers: [...(pv.metadata.finalizers ?? []), PV_PROTECTION_FINALIZER] } });
-
-    const ref2 = pv.spec?.claimRef;
     if (!ref2?.name || !ref2.uid) {
       // free, or pre-bound by the user to a claim that binds it in its own sync
       await this.setPhase(pv, 'Available');
       return DONE;
     }
-    const claim = await this.store.tryGet<PVCObj>({ resource: 'persistentvolumeclaims', namespace: ref2.namespace ?? 'default', name: ref2.name });
-    if (claim && claim.metadata.uid === ref2.uid) {
+    if (claimAlive) {
       // bound, or provisioned for the claim and waiting for its sync to bind it
-      if (claim.spec?.volumeName === pv.metadata.name) await this.setPhase(pv, 'Bound');
+      if (claim!.spec?.volumeName === pv.metadata.name) await this.setPhase(pv, 'Bound');
       return DONE;
     }
     // the claim is gone: released, then reclaimed
@@ -352,26 +358,42 @@ export class PersistentVolumeController implements Reconciler {
       await this.fail(key, pv, 'VolumeFailedRecycle', 'No recycler plugin found for the volume!');
       return DONE;
     }
+    const r = await this.deleteEngineVolume(key, pv);
+    if (r === 'failed') return DONE;
+    if (r !== 'done') return r;
+    try {
+      await this.store.delete({ resource: 'persistentvolumes', name: pv.metadata.name }, { uid: pv.metadata.uid! });
+      this.log.info(`persistentvolume: deleted volume ${pv.metadata.name} (reclaim policy Delete)`);
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+    }
+    return DONE;
+  }
+
+  /**
+   * Reclaim policy Delete: removes the PV's Docker volume — only one kctl made for this PV in this home
+   * (its labels say so), never a volume a hand-written PV merely names. 'done' when gone; a requeue while a
+   * container still holds it; 'failed' (the PV marked Failed) when it is not kctl's to delete.
+   */
+  private async deleteEngineVolume(key: string, pv: PVObj): Promise<'done' | 'failed' | Result> {
     const vol = engineVolumeOf(pv);
-    if (!vol) {
+    const ours = vol !== undefined && (await this.runtime.listVolumes({ [VOLUME_PV_LABEL]: pv.metadata.name })).some((v) => v.name === vol);
+    if (!ours) {
+      if (vol !== undefined && !(await this.runtime.listVolumes()).some((v) => v.name === vol) && pv.metadata.annotations?.[ANN_DYNAMICALLY_PROVISIONED])
+        return 'done'; // provisioned by kctl and already gone
       await this.fail(key, pv, 'VolumeFailedDelete', `error getting deleter volume plugin for volume "${pv.metadata.name}": no deletable volume plugin matched`);
-      return DONE;
+      return 'failed';
     }
     try {
       await this.runtime.removeVolume(vol);
+      this.log.info(`persistentvolume: removed the Docker volume ${vol} of ${pv.metadata.name}`);
+      return 'done';
     } catch (e) {
       if (!isRuntimeConflict(e)) throw e;
       // a container (still being removed) holds it
       await this.eventOnce(key, pv, 'Warning', 'VolumeFailedDelete', errMessage(e));
       return { requeueAfterMs: VOLUME_IN_USE_RETRY_MS };
     }
-    try {
-      await this.store.delete({ resource: 'persistentvolumes', name: pv.metadata.name }, { uid: pv.metadata.uid! });
-      this.log.info(`persistentvolume: deleted volume ${pv.metadata.name} (reclaim policy Delete) and its Docker volume ${vol}`);
-    } catch (e) {
-      if (!isNotFound(e)) throw e;
-    }
-    return DONE;
   }
 
   private async setPhase(pv: PVObj, phase: string): Promise<PVObj> {

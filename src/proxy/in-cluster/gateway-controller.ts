@@ -8,7 +8,7 @@
 import type { Endpoints, Pod, Service } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../../api/types.js';
 import { objectKey, parseObjectKey, type Store, type WatchEvent } from '../../store/store.js';
-import type { ContainerRuntime, HelperConfig, HelperStatus } from '../../runtime/runtime.js';
+import { isRuntimeConflict, type ContainerRuntime, type HelperConfig, type HelperStatus } from '../../runtime/runtime.js';
 import type { Clock } from '../../util/clock.js';
 import { DONE, NOP_LOGGER, type Logger, type Reconciler, type Result } from '../../controllers/reconciler.js';
 import { gatewayConfig, gatewayName, namespaceNetwork, serviceAliases, wantsGateway } from './config.js';
@@ -35,6 +35,7 @@ export interface ServiceGatewayOptions {
 }
 
 const nsOf = (o: KubeObject): string => o.metadata.namespace ?? 'default';
+const namespaceKey = (ns: string): string => objectKey({ resource: 'namespaces', name: ns });
 
 export class ServiceGateways implements Reconciler {
   readonly name = 'service-gateway';
@@ -82,17 +83,35 @@ export class ServiceGateways implements Reconciler {
   async resyncKeys(): Promise<string[]> {
     const keys = new Set<string>();
     for (const s of (await this.opts.store.list<ServiceObj>('services')).items) keys.add(objectKey({ resource: 'services', namespace: nsOf(s), name: s.metadata.name }));
-    for (const p of (await this.opts.store.list<PodObj>('pods')).items) this.podNamespaces.add(nsOf(p));
+    const live = new Set((await this.opts.store.list<PodObj>('pods')).items.map(nsOf));
+    // a namespace without pods any more: its network is given up (gateways leave it, then it is removed)
+    for (const ns of [...this.podNamespaces]) {
+      if (live.has(ns)) continue;
+      this.podNamespaces.delete(ns);
+      keys.add(namespaceKey(ns));
+    }
+    for (const ns of live) this.podNamespaces.add(ns);
+    const seen = new Map<string, HelperStatus>();
     for (const h of await this.opts.runtime.listHelpers()) {
       const v = h.labels[GATEWAY_SERVICE_LABEL];
       const dot = v?.indexOf('.') ?? -1;
-      if (v && dot > 0) keys.add(objectKey({ resource: 'services', namespace: v.slice(0, dot), name: v.slice(dot + 1) }));
+      if (!v || dot <= 0) continue;
+      const key = objectKey({ resource: 'services', namespace: v.slice(0, dot), name: v.slice(dot + 1) });
+      keys.add(key);
+      seen.set(key, h);
+    }
+    // a gateway stopped, removed or re-addressed behind our back (docker rm/stop, an engine restart) is
+    // run again by the next pass, and its addresses read afresh
+    for (const [key, addrs] of [...this.addresses]) {
+      const h = seen.get(key);
+      if (!h || !h.running || JSON.stringify(h.addresses) !== JSON.stringify(addrs)) this.addresses.delete(key);
     }
     return [...keys];
   }
 
   async reconcile(key: string): Promise<Result> {
     const ref = parseObjectKey(key);
+    if (ref.resource === 'namespaces' && ref.name) return this.releaseNetwork(ref.name);
     if (ref.resource !== 'services' || !ref.namespace) return DONE;
     const ns = ref.namespace;
     const { store, runtime, cluster, files } = this.opts;
@@ -121,7 +140,8 @@ export class ServiceGateways implements Reconciler {
     const prev = this.written.get(key);
     let dir: string | undefined;
     if (prev?.text !== text) {
-      const version = ++this.version;
+      // above what the gateway acknowledged last (a previous controller's numbering, a clock that stepped back)
+      const version = (this.version = Math.max(this.version + 1, prev ? 0 : ((await files.ack(ns, ref.name)) ?? 0) + 1));
       dir = await files.write(ns, ref.name, JSON.stringify({ ...cfg, version }));
       const uids = new Set(cfg.ports.flatMap((p) => p.backends.map((b) => b.id)));
       this.written.set(key, { text, version, uids });
@@ -135,13 +155,28 @@ export class ServiceGateways implements Reconciler {
     const networks: Record<string, string[]> = { [namespaceNetwork(cluster, ns)]: serviceAliases(ns, ref.name, true) };
     for (const other of this.podNamespaces) if (other !== ns) networks[namespaceNetwork(cluster, other)] = serviceAliases(ns, ref.name, false);
     const have = this.addresses.get(key);
-    if (!have || Object.keys(networks).some((n) => !have[n])) {
+    if (!have || Object.keys(networks).some((n) => !have[n]) || Object.keys(have).some((n) => !networks[n])) {
       // (re)check the container: a Service new to this process (adopted after a restart), or a network to join
       dir ??= await files.write(ns, ref.name, JSON.stringify({ ...cfg, version: this.written.get(key)!.version }));
       const command = (this.opts.command ?? nodeGatewayCommand)(dir);
       const h: HelperStatus = await runtime.runHelper({ name, ...command, networks, labels: { [GATEWAY_SERVICE_LABEL]: `${ns}.${ref.name}` } });
       if (!have) this.log.info(`service-gateway: ${key}: ${name} answers as ${serviceAliases(ns, ref.name, true).join(', ')}`);
       this.addresses.set(key, h.addresses);
+    }
+    return DONE;
+  }
+
+  /** A namespace's network once it has no pods: every gateway leaves it, then it is removed (retried while in use). */
+  private async releaseNetwork(ns: string): Promise<Result> {
+    if (this.podNamespaces.has(ns)) return DONE;
+    if ((await this.opts.store.list<PodObj>('pods', { namespace: ns })).items.length) return DONE;
+    const net = namespaceNetwork(this.opts.cluster, ns);
+    for (const [key, addrs] of this.addresses) if (addrs[net] !== undefined) await this.reconcile(key);
+    try {
+      await this.opts.runtime.removeNetwork(net);
+    } catch (e) {
+      if (isRuntimeConflict(e)) return { requeueAfterMs: 5_000 }; // a sandbox still stopping
+      throw e;
     }
     return DONE;
   }

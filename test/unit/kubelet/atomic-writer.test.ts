@@ -55,6 +55,17 @@ describe('writeAtomic', () => {
       expect((await readdir(dir)).filter((e) => !e.startsWith('..'))).toEqual([]);
     }));
 
+  it('takes over a folder an older kctl filled with plain files: links replace them, leftovers go', () =>
+    withDir(async (dir) => {
+      const { writeFile } = await import('node:fs/promises');
+      await writeFile(join(dir, 'a'), 'old A');
+      await writeFile(join(dir, 'gone'), 'old');
+      expect(await writeAtomic(dir, [f('a', 'new A')])).toBe(true);
+      expect(await readlink(join(dir, 'a'))).toBe('..data/a');
+      expect(await readFile(join(dir, 'a'), 'utf8')).toBe('new A');
+      expect((await readdir(dir)).filter((e) => !e.startsWith('..'))).toEqual(['a']);
+    }));
+
   it('refuses paths that escape or shadow the bookkeeping entries', () =>
     withDir(async (dir) => {
       await expect(writeAtomic(dir, [f('../x', 'X')])).rejects.toThrow(/invalid path/);

@@ -294,7 +294,7 @@ describe('Kubelet: deletion', () => {
     await h.store.delete({ resource: 'pods', namespace: 'default', name: 'web' });
     await h.kubelet.reconcile(KEY);
     await new Promise((r) => setTimeout(r, 20));
-    expect(drains).toEqual([{ name: 'web', deadline: h.clock.now().getTime() + 5_000 }]);
+    expect(drains).toEqual([{ name: 'web', deadline: h.clock.now().getTime() + 2_500 }]); // half the grace period at most
     expect(h.runtime.callsTo('stopContainer')).toEqual([]); // no SIGTERM while draining
     releaseDrain();
     await h.kubelet.whenIdle();

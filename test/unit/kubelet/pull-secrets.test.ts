@@ -51,6 +51,11 @@ describe('credentialsFor', () => {
     expect(credentialsFor('a.b.corp.io/app', [corp])).toEqual([]); // a glob stands for one label
     expect(credentialsFor('registry.corp.io/app', [{ ...corp, type: 'Opaque' }])).toEqual([]);
   });
+
+  it('a /v1/ or /v2/ API path on any registry is the host itself', () => {
+    const v2 = dockerSecret('v2', { 'https://registry.example.com/v2/': { username: 'u', password: 'p' } });
+    expect(credentialsFor('registry.example.com/team/app:1', [v2]).map((a) => a.username)).toEqual(['u']);
+  });
 });
 
 describe('Kubelet: image pulls with imagePullSecrets', () => {

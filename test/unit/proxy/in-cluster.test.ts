@@ -182,6 +182,27 @@ describe('ServiceGateways', () => {
     ]);
   });
 
+  it('a gateway removed behind its back (docker rm) is run again at the next resync', async () => {
+    await gw.reconcile(KEY);
+    await runtime.removeHelper('kctl_svc_web_default_abcdef12');
+    for (const k of await gw.resyncKeys()) await gw.reconcile(k);
+    expect(runtime.helpers.has('kctl_svc_web_default_abcdef12')).toBe(true);
+    expect(gw.serviceHost('default', 'web', 'default')).toBe(runtime.helpers.get('kctl_svc_web_default_abcdef12')!.addresses['kctl.abcdef12.default']);
+  });
+
+  it('a namespace whose pods are all gone: gateways leave its network, which is removed', async () => {
+    await store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'dev' } });
+    await addPod(store, pod('client', { ns: 'dev', ip: '172.21.0.2' }));
+    for (const k of await gw.resyncKeys()) await gw.reconcile(k);
+    expect(Object.keys(runtime.helpers.get('kctl_svc_web_default_abcdef12')!.config.networks)).toContain('kctl.abcdef12.dev');
+    await store.delete({ resource: 'pods', namespace: 'dev', name: 'client' }, { gracePeriodSeconds: 0 });
+    const keys = await gw.resyncKeys();
+    expect(keys).toContain('namespaces/dev');
+    for (const k of keys) await gw.reconcile(k);
+    expect(Object.keys(runtime.helpers.get('kctl_svc_web_default_abcdef12')!.config.networks)).toEqual(['kctl.abcdef12.default']);
+    expect(runtime.callsTo('removeNetwork')).toContainEqual(['kctl.abcdef12.dev']);
+  });
+
   it('drained() waits until the gateway acknowledged a config without the pod', async () => {
     await gw.reconcile(KEY);
     const uid = (await store.get<PodObj>({ resource: 'pods', namespace: 'default', name: 'web-1' })).metadata.uid!;

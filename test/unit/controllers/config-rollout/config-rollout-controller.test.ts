@@ -53,6 +53,26 @@ async function edit(store: MemoryStore, resource: string, name: string, f: (o: K
 }
 
 describe('ConfigRolloutController', () => {
+  it('a reference added to the template, or an object appearing, rolls nothing more than the template edit itself', async () => {
+    const { store, events, get, pass } = setup();
+    await store.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'env', namespace: 'default' }, data: { MODE: 'a' } });
+    await store.create(workload('Deployment', 'web'));
+    expect(await pass('deployments', 'web')).toBe(true); // records the hashes (creds is still missing)
+    const gen = (await get('deployments', 'web')).metadata.generation;
+    await store.create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'creds', namespace: 'default' }, data: { pw: 'c2VjcmV0' } });
+    expect(await pass('deployments', 'web')).toBe(true); // records, no roll: the waiting pods start by themselves
+    await edit(store, 'deployments', 'web', (o) => {
+      const spec = (o.spec as { template: { spec: { containers: { envFrom: unknown[] }[] } } }).template.spec;
+      spec.containers[0]!.envFrom.push({ configMapRef: { name: 'more' } });
+    });
+    await store.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'more', namespace: 'default' }, data: { X: '1' } });
+    expect(await pass('deployments', 'web')).toBe(true);
+    const after = await get('deployments', 'web');
+    expect(after.metadata.generation).toBe((gen ?? 0) + 1); // the user's template edit only
+    expect(after.spec.template.metadata?.annotations?.[CONFIG_HASH]).toBeUndefined();
+    expect(events).toEqual([]);
+  });
+
   it('records the hash first, rolls the template when a referenced ConfigMap changes, then writes nothing', async () => {
     const { store, c, events, get, pass } = setup();
     await store.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'env', namespace: 'default' }, data: { MODE: 'a' } });

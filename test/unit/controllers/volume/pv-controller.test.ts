@@ -188,6 +188,44 @@ describe('PersistentVolumeController', () => {
     expect(h.runtime.volumes.size).toBe(0);
   });
 
+  it('claim and PV deleted together (delete pvc,pv --all): the volume is still reclaimed and the PV goes', async () => {
+    await h.settle();
+    const c = await h.claim('data');
+    await h.settle();
+    const pv = `pvc-${c.metadata.uid}`;
+    await h.store.delete({ resource: 'persistentvolumeclaims', namespace: 'default', name: 'data' });
+    await h.store.delete({ resource: 'persistentvolumes', name: pv });
+    await h.settle();
+    expect(await h.getClaim('data')).toBeUndefined();
+    expect(await h.getVolume(pv)).toBeUndefined();
+    expect(h.runtime.volumes.size).toBe(0);
+  });
+
+  it('a hand-written PV naming a Docker volume kctl did not make for it never deletes that volume', async () => {
+    await h.settle();
+    await h.runtime.createVolume('someone-elses-data');
+    await h.store.create<PVObj>({
+      apiVersion: 'v1',
+      kind: 'PersistentVolume',
+      metadata: { name: 'static' },
+      spec: {
+        capacity: { storage: '1Gi' },
+        accessModes: ['ReadWriteOnce'],
+        persistentVolumeReclaimPolicy: 'Delete',
+        storageClassName: 'local',
+        csi: { driver: 'kctl.io/local', volumeHandle: 'someone-elses-data' },
+      },
+    });
+    await h.claim('data', { storageClassName: 'local', volumeName: 'static' });
+    await h.settle();
+    expect((await h.getVolume('static'))?.status?.phase).toBe('Bound');
+    await h.store.delete({ resource: 'persistentvolumeclaims', namespace: 'default', name: 'data' });
+    await h.settle();
+    expect((await h.getVolume('static'))?.status?.phase).toBe('Failed');
+    expect(await h.events('static')).toContainEqual(expect.stringMatching(/^VolumeFailedDelete: .*no deletable volume plugin matched/));
+    expect([...h.runtime.volumes.keys()]).toEqual(['someone-elses-data']);
+  });
+
   it('reclaim Delete retries while a container still holds the Docker volume', async () => {
     await h.settle();
     const c = await h.claim('data');

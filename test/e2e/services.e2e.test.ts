@@ -1,6 +1,8 @@
 // Services on the real Docker engine, through the built CLI and the background controller: three httpd pods
 // behind a NodePort Service, reached only at 127.0.0.1:<nodePort> (the proxy dials each pod's published loopback
 // port; nothing here talks to a pod IP).
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireDocker } from '../helpers/docker-env.js';
 import { get, load } from '../helpers/http-load.js';
@@ -156,7 +158,14 @@ describe.runIf(haveDocker)('Services on the Docker engine (kctl CLI + background
     const cid = containerIdOf((await cluster.pod(victim))!, 'httpd');
     expect((await dockerCli(['exec', cid, 'rm', '/tmp/ready'])).code).toBe(0);
     await cluster.waitForPod(victim, 'not ready', (p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'False') ?? false, 20_000);
-    await sleep(REACTION_MS);
+    // the gateway has loaded a config without it (its ack caught up with the config kctl wrote)
+    const victimIP = (await cluster.pod(victim))!.status!.podIP!;
+    const dir = join(cluster.home, 'run', 'gateways', 'default', 'web');
+    await cluster.waitFor('the gateway to drop the not-ready pod', async () => {
+      const cfg = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as { version: number; ports: { backends: { host: string }[] }[] };
+      const ack = JSON.parse(await readFile(join(dir, 'ack.json'), 'utf8').catch(() => '{}')) as { version?: number };
+      return (!cfg.ports.some((p) => p.backends.some((b) => b.host === victimIP)) && (ack.version ?? -1) >= cfg.version) || undefined;
+    }, 20_000);
     const got = (await inPod('for i in $(seq 1 30); do timeout 3 wget -qO- http://web/ || echo FAILED; done')).split('\n');
     expect(got).toHaveLength(30);
     expect(got.filter((b) => b === 'FAILED' || b === victim)).toEqual([]);

@@ -395,6 +395,31 @@ export function runtimeContract(name: string, make: () => Promise<RuntimeHarness
         await rt.removeNetwork(name);
       });
 
+      it('runHelper is idempotent by name, brings networks and aliases to what is asked, and listHelpers/removeHelper find it', async () => {
+        const net = `${h.network}-helper`;
+        const name = `kctl_contract_helper_${h.testRun}`;
+        const cfg = { name, command: ['/pause'], binds: [], networks: { [net]: ['svc-a', 'svc-a.contract'] }, labels: { 'kctl.io/service': 'contract.a' } };
+        try {
+          const a = await rt.runHelper(cfg);
+          expect(a).toMatchObject({ name, running: true, labels: { 'kctl.io/service': 'contract.a', [MANAGED_BY]: 'kctl' } });
+          expect(a.addresses[net]).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+          const b = await rt.runHelper(cfg);
+          expect(b.id).toBe(a.id);
+          // other aliases: the same container, still running on that network
+          const c = await rt.runHelper({ ...cfg, networks: { [net]: ['svc-b'] } });
+          expect(c.id).toBe(a.id);
+          expect(c.running).toBe(true);
+          expect(c.addresses[net]).toBeDefined();
+          expect((await rt.listHelpers({ 'kctl.io/service': 'contract.a' })).map((x) => x.id)).toEqual([a.id]);
+          expect(await rt.listHelpers({ 'kctl.io/service': 'none' })).toEqual([]);
+        } finally {
+          await rt.removeHelper(name);
+          await rt.removeHelper(name);
+        }
+        expect(await rt.listHelpers({ 'kctl.io/service': 'contract.a' })).toEqual([]);
+        await rt.removeNetwork(net);
+      });
+
       it('createVolume is idempotent and labels the volume; removeVolume refuses while a container uses it, absent is no error', async () => {
         const name = `kctl-contract-${h.testRun}-${++n}`;
         const a = await rt.createVolume(name, { 'kctl.io/persistent-volume': 'pv-contract' });

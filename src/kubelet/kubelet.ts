@@ -496,6 +496,7 @@ export class Kubelet implements Reconciler {
     const observedSandboxes: ObservedSandbox[] = sbs.map((s) => {
       const o: ObservedSandbox = { id: s.id, attempt: s.attempt, state: s.state, createdAt: s.createdAt, ports: s.ports };
       if (s.podIP) o.podIP = s.podIP;
+      if (s.network) o.network = s.network;
       return o;
     });
     const ids = new Set(containers.map((c) => c.id));
@@ -506,6 +507,7 @@ export class Kubelet implements Reconciler {
       killing: [...this.killing.keys()].filter((id) => ids.has(id)),
       restartRequested: [...this.restartRequested].filter((id) => ids.has(id)),
     };
+    if (this.networking) observed.network = this.networking.network(pod.metadata.namespace ?? 'default');
     observed.probes = this.probeResults(observed);
     return { observed, sandboxes: sbs };
   }

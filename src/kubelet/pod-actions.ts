@@ -30,6 +30,8 @@ export interface ObservedSandbox {
   createdAt: string;
   podIP?: string;
   ports: PortMapping[];
+  /** the engine network it joined */
+  network?: string;
 }
 
 export interface ObservedContainer {
@@ -71,6 +73,8 @@ export interface ObservedPod {
   killing?: string[];
   /** ids of containers stopped for a spec change: started again whatever the restart policy */
   restartRequested?: string[];
+  /** the network the pod's sandbox belongs on (its namespace's); a sandbox elsewhere is replaced */
+  network?: string;
 }
 
 export interface PlanConfig {
@@ -329,9 +333,11 @@ export function computePodActions(
     return a;
   }
 
-  // 3. Sandbox: create one when none is ready, the newest is dead, or several are ready.
+  // 3. Sandbox: create one when none is ready, the newest is dead, several are ready, or it sits on another
+  //    network than its namespace's (a pod started before namespaces had their own networks).
   const ready = sandboxes.filter((s) => s.state === 'ready');
-  const sandboxChanged = !latestSandbox || latestSandbox.state !== 'ready' || ready.length > 1;
+  const wrongNetwork = !!observed.network && !!latestSandbox?.network && latestSandbox.network !== observed.network;
+  const sandboxChanged = !latestSandbox || latestSandbox.state !== 'ready' || ready.length > 1 || wrongNetwork;
   if (sandboxChanged) {
     a.attempt = latestSandbox ? latestSandbox.attempt + 1 : 0;
     const previouslyRan =

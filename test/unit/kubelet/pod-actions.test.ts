@@ -106,6 +106,24 @@ describe('computePodActions: sandbox and starts', () => {
     ],
     ['running and healthy: nothing to do', pod(), obs([sb(0)], [ctr('web', 0, 'running')]), { createSandbox: false, starts: [], kills: [], killPod: false }],
     [
+      'on its namespace\'s network: nothing to do',
+      pod(),
+      obs([{ ...sb(0), network: 'kctl.x.default' }], [ctr('web', 0, 'running')], { network: 'kctl.x.default' }),
+      { createSandbox: false, kills: [] },
+    ],
+    [
+      'sandbox on another network (started before per-namespace networks): killed, then made again',
+      pod(),
+      obs([{ ...sb(0), network: 'kctl' }], [ctr('web', 0, 'running')], { network: 'kctl.x.default' }),
+      { createSandbox: false, kills: ['web-0:SandboxChanged'] },
+    ],
+    [
+      'sandbox on another network, nothing runs: stop it, create the next',
+      pod(),
+      obs([{ ...sb(0), network: 'kctl' }], [ctr('web', 0, 'exited')], { network: 'kctl.x.default' }),
+      { createSandbox: true, attempt: 1, stop: ['sb0'] },
+    ],
+    [
       'sandbox ready, container created but never started: removed and made again under the same attempt',
       pod(),
       obs([sb(0)], [ctr('web', 0, 'created')]),

@@ -323,7 +323,33 @@ export class Kubelet implements Reconciler {
     }
     // In-memory records of pods that are gone from the store and the engine.
     for (const u of this.lastFailures.keys()) if (!uids.has(u) && !inEngine.has(u)) this.forget(u);
+    await this.sweepPodStorage(new Set([...pods.map((p) => p.metadata.uid ?? ''), ...inEngine]));
     return [...keys];
+  }
+
+  /**
+   * Per-pod storage whose pod is gone from the store and the engine alike (force-deleted while no controller
+   * ran, and its containers pruned by hand): folders under the data and secret directories, tmpfs volumes.
+   */
+  private async sweepPodStorage(known: ReadonlySet<string>): Promise<void> {
+    const list = this.volumeHost.list?.bind(this.volumeHost);
+    const gone = new Set<string>();
+    try {
+      if (list && this.config.dataDir !== undefined) for (const u of await list(podDir(this.config.dataDir, ''))) if (!known.has(u)) gone.add(u);
+      if (list && this.config.secretVolumeDir !== undefined) for (const u of await list(this.config.secretVolumeDir)) if (!known.has(u)) gone.add(u);
+      for (const v of await this.runtime.listVolumes()) {
+        const u = v.labels[POD_UID];
+        if (u && !known.has(u)) gone.add(u);
+      }
+    } catch (e) {
+      if (isEngineUnreachable(e)) throw e;
+      this.log(`kubelet: sweep of pod storage: ${(e as Error).message}`);
+      return;
+    }
+    for (const u of gone) {
+      this.info(`kubelet: removing the storage of pod ${u}, which is gone`);
+      await this.removePodDir(u);
+    }
   }
 
   /** The pod keys a runtime event concerns (from the container's labels). */

@@ -1,12 +1,11 @@
 // NodeVolumeHost: the VolumeHost on the local file system (node:fs). The kubelet's one file-system edge:
 // emptyDir directories under $KCTL_HOME/pods/<uid>/volumes/, configMap/secret/projected/downwardAPI payloads
 // through the AtomicWriter (atomic-writer.ts).
-import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, open as openFile, readdir, rename, rm, stat as statPath, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { VolumeHost } from './volumes.js';
 import { writeAtomic } from './atomic-writer.js';
-import { open as openFile, stat as statPath } from 'node:fs/promises';
 import type { HostFileType, HostPathOps } from './storage-volumes.js';
 
 export class NodeVolumeHost implements VolumeHost {
@@ -25,6 +24,15 @@ export class NodeVolumeHost implements VolumeHost {
 
   writePayload(dir: string, files: { path: string; data: Uint8Array; mode: number }[]): Promise<boolean> {
     return writeAtomic(dir, files);
+  }
+
+  async list(path: string): Promise<string[]> {
+    try {
+      return await readdir(path);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw e;
+    }
   }
 
   async removeAll(path: string): Promise<void> {

@@ -26,6 +26,8 @@ export interface VolumeHost {
   writeFile(path: string, data: Uint8Array, mode: number): Promise<void>;
   /** rm -rf; no error when absent */
   removeAll(path: string): Promise<void>;
+  /** names in a folder; [] when absent (the resync's sweep of per-pod folders) */
+  list?(path: string): Promise<string[]>;
   /** makes the existing dir hold exactly these files, atomically (AtomicWriter); false when it already did */
   writePayload(dir: string, files: { path: string; data: Uint8Array; mode: number }[]): Promise<boolean>;
 }

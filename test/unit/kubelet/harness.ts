@@ -32,6 +32,12 @@ export class FakeVolumeHost implements VolumeHost {
     for (const f of next) this.files.set(`${dir}/${f.path}`, { data: f.data, mode: f.mode });
     return true;
   }
+  async list(path: string): Promise<string[]> {
+    const base = path.endsWith('/') ? path : `${path}/`;
+    const names = new Set<string>();
+    for (const k of [...this.dirs.keys(), ...this.files.keys()]) if (k.startsWith(base)) names.add(k.slice(base.length).split('/')[0]!);
+    return [...names].filter(Boolean).sort();
+  }
   async removeAll(path: string): Promise<void> {
     this.removed.push(path);
     for (const k of [...this.payloads.keys()]) if (k.startsWith(path)) this.payloads.delete(k);

@@ -301,6 +301,19 @@ describe('Kubelet: deletion', () => {
     expect(h.runtime.callsTo('stopContainer')[0]![1]).toBe(5);
   });
 
+  it('the resync sweeps storage of pods gone from the store and the engine alike, and keeps that of live pods', async () => {
+    const h = setup();
+    const live = await createPod(h, { volumes: [{ name: 'cache', emptyDir: {} }] });
+    await pass(h);
+    await h.volumes.ensureDir('/kctl/pods/ghost-uid/volumes/cache', 0o777);
+    await h.runtime.createVolume('kctl-mem-ghost-uid-m', { 'kctl.io/pod-uid': 'ghost-uid' }, { tmpfs: {} });
+    await h.kubelet.resyncKeys();
+    expect(h.volumes.removed).toContain('/kctl/pods/ghost-uid');
+    expect((await h.runtime.listVolumes()).map((v) => v.name)).toEqual([]);
+    expect(h.volumes.removed).not.toContain(`/kctl/pods/${live.metadata!.uid}`);
+    expect(h.volumes.dirs.has(`/kctl/pods/${live.metadata!.uid}/volumes/cache`)).toBe(true);
+  });
+
   it('cleans up containers whose pod is gone (found by resync)', async () => {
     const h = setup();
     await createPod(h, { terminationGracePeriodSeconds: 7 });

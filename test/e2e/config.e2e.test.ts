@@ -110,8 +110,11 @@ describe.runIf(haveDocker)('ConfigMaps and Secrets on the Docker engine (kctl CL
     expect((await exec('files', 'cat', '/etc/secret/password')).stdout).toBe(SECRET_VALUE);
 
     // a change shows in the running container, same container, no restart
+    const changedAt = Date.now();
     await cluster.apply(cm('app-cfg', { key: 'v2' }));
     await cluster.waitFor('the mounted file to show v2', async () => (await exec('files', 'cat', '/etc/cfg/key')).stdout === 'v2', 20_000);
+    // a figure, not a pass mark (timings are noisy): the issue's target is 2 s
+    console.log(`[config e2e] the mounted file showed the change ${Date.now() - changedAt} ms after kctl apply began`);
     const after = (await cluster.pod('files'))!;
     expect(containerStatus(after, 'app')?.containerID).toBe(containerStatus(pod, 'app')?.containerID);
     expect(containerStatus(after, 'app')?.restartCount).toBe(0);

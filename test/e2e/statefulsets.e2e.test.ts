@@ -141,6 +141,8 @@ describe.runIf(haveDocker)('statefulsets on the Docker engine (kctl CLI + backgr
     // stable names from inside the pods: each ordinal reaches the others by web-N.web[.default.svc.cluster.local]
     expect((await exec('web-0', 'wget -qO- http://web-2.web.default.svc.cluster.local/v')).trim()).toBe('ordinal-2');
     expect((await exec('web-2', 'wget -qO- http://web-1.web/v')).trim()).toBe('ordinal-1');
+    // and the headless Service's own name reaches a ready pod of the set
+    expect(['ordinal-0', 'ordinal-1', 'ordinal-2']).toContain((await exec('web-0', 'wget -qO- http://web.default.svc.cluster.local/v')).trim());
     const sts = (await store.get({ resource: 'statefulsets', namespace: 'default', name: 'web' })) as KubeObject & { status?: Record<string, unknown> };
     expect(sts.status).toMatchObject({ replicas: 3, readyReplicas: 3, availableReplicas: 3, updatedReplicas: 3 });
   });

@@ -2,7 +2,7 @@
 // containers, the DNS names (network aliases) a Service answers to, and the endpoint set a gateway is given.
 //
 // Design (docs/ARCHITECTURE.md, "Services from inside pods"): pods of a namespace share a Docker network;
-// each Service with a cluster IP gets a small gateway container on that network whose network aliases are
+// each Service (with TCP ports, not ExternalName) gets a small gateway container on that network whose aliases are
 // the Service's DNS names (`web`, `web.ns`, `web.ns.svc`, `web.ns.svc.cluster.local`; on the networks of
 // other namespaces only the qualified ones). Docker's embedded DNS resolves them; the gateway forwards each
 // connection to a *ready* endpoint (pod IP : target port). Readiness gating stays honest because the
@@ -41,10 +41,14 @@ export function podAliases(pod: Pod): string[] {
   return [base, `${base}.${ns}`, `${base}.${ns}.svc`, `${base}.${ns}.svc.${CLUSTER_DOMAIN}`];
 }
 
-/** A Service gets a gateway when it has a cluster IP (not headless, not ExternalName) and TCP ports. */
+/**
+ * A Service gets a gateway when it has TCP ports and is not ExternalName. A headless one too: its name then
+ * answers with the gateway's one address in front of the ready pods (Kubernetes answers with the pods'
+ * addresses, which Docker aliases cannot gate on readiness); each pod's own name (`web-0.web`) is the pod.
+ */
 export function wantsGateway(svc: Service): boolean {
   const spec = svc.spec;
-  if (!spec || spec.type === 'ExternalName' || spec.clusterIP === 'None') return false;
+  if (!spec || spec.type === 'ExternalName') return false;
   return (spec.ports ?? []).some((p) => (p.protocol ?? 'TCP') === 'TCP');
 }
 

@@ -37,9 +37,9 @@ describe('names', () => {
     expect(podAliases({ ...p, spec: { hostname: 'db-0', containers: [] } })).toEqual([]);
   });
 
-  it('headless and ExternalName Services and UDP-only ones get no gateway', () => {
+  it('ExternalName Services and UDP-only ones get no gateway; headless ones do (their name reaches ready pods)', () => {
     expect(wantsGateway(service('web'))).toBe(true);
-    expect(wantsGateway(service('web', { clusterIP: 'None' }))).toBe(false);
+    expect(wantsGateway(service('web', { clusterIP: 'None' }))).toBe(true);
     expect(wantsGateway(service('web', { type: 'ExternalName' }))).toBe(false);
     expect(wantsGateway(service('dns', { ports: [{ port: 53, protocol: 'UDP' }] }))).toBe(false);
   });

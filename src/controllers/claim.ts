@@ -5,7 +5,7 @@ import type { KubeObject, OwnerReference } from '../api/types.js';
 import { ignoreNotFound } from '../util/errors.js';
 import type { Store } from '../store/store.js';
 import type { Logger } from './reconciler.js';
-import { claimAction, withControllerRef, withoutOwner } from './replicaset/controller-ref.js';
+import { claimAction, withControllerRef, withoutOwner } from './controller-ref.js';
 
 export interface ClaimOptions<T extends KubeObject> {
   store: Store;

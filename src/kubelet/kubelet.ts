@@ -58,7 +58,7 @@ import { ProberManager, probePorts, type ProbeTarget } from './probes.js';
 import { runLifecycleHandler, type HookDeps } from './lifecycle.js';
 import { NodeHostPaths, NodeVolumeHost } from './volume-host.js';
 import { setUpStorageVolumes, type HostPathOps } from './storage-volumes.js';
-import { MountError, containerMounts, podDir, podVolumes, type VolumeHost } from './volumes.js';
+import { MountError, containerMounts, podDir, podVolumes, type PodVolume, type VolumeHost } from './volumes.js';
 import { ConfigVolumes } from './config-volumes.js';
 import { credentialsFor, pullWithCredentials } from './pull-secrets.js';
 import { defaultSecretVolumeDir } from './atomic-writer.js';
@@ -583,28 +583,13 @@ export class Kubelet implements Reconciler {
     const starts = [...(plan.initContainerToStart ? [plan.initContainerToStart] : []), ...plan.containersToStart];
     if (!plan.createSandbox && !starts.length) return { changed, ...(requeueAfterMs !== undefined ? { requeueAfterMs } : {}) };
 
+    const vols = podVolumes(pod, this.config.dataDir, this.config.secretVolumeDir);
     let sandbox: SandboxStatus | undefined;
     if (plan.createSandbox) {
       const own = startKey(uid, SANDBOX_CONTAINER_NAME, plan.attempt);
       this.ownStarts.set(own, this.clock.now().getTime());
       try {
-        // medium: Memory emptyDirs: engine tmpfs volumes the sandbox holds, so container restarts keep the data
-        const held: string[] = [];
-        for (const v of podVolumes(pod, this.config.dataDir, this.config.secretVolumeDir)) {
-          if (v.engine?.type !== 'tmpfs') continue;
-          await this.runtime.createVolume(v.engine.name, { [POD_UID]: uid }, { tmpfs: v.tmpfsSizeBytes ? { sizeBytes: v.tmpfsSizeBytes } : {} });
-          held.push(v.engine.name);
-        }
-        const id = await this.runtime.runPodSandbox({
-          pod: this.podRef(pod),
-          ...(held.length ? { holdVolumes: held } : {}),
-          attempt: plan.attempt,
-          network: this.networking?.network(pod.metadata.namespace ?? 'default') ?? this.config.network,
-          ...(this.networking?.aliases(pod).length ? { networkAliases: this.networking.aliases(pod) } : {}),
-          ports: sandboxPorts(pod),
-          ...(pod.spec?.hostname ? { hostname: pod.spec.hostname } : {}),
-        });
-        sandbox = await this.runtime.podSandboxStatus(id);
+        sandbox = await this.runSandbox(pod, plan.attempt, vols);
         changed = true;
       } catch (e) {
         this.ownStarts.delete(own);
@@ -616,7 +601,6 @@ export class Kubelet implements Reconciler {
     } else sandbox = obs.sandboxes.find((s) => s.id === plan.sandboxId);
     if (!sandbox || !starts.length) return { changed, ...(requeueAfterMs !== undefined ? { requeueAfterMs } : {}) };
 
-    const vols = podVolumes(pod, this.config.dataDir, this.config.secretVolumeDir);
     let mountError: string | undefined;
     try {
       await this.setUpVolumes(pod, vols);
@@ -705,6 +689,28 @@ export class Kubelet implements Reconciler {
         this.enqueue(podKey);
       });
     this.killing.set(k.id, p);
+  }
+
+  /** Runs the pod's sandbox on its namespace's network; its medium: Memory emptyDirs are engine tmpfs volumes
+   *  it holds, so container restarts keep their data. */
+  private async runSandbox(pod: PodObject, attempt: number, vols: PodVolume[]): Promise<SandboxStatus> {
+    const held: string[] = [];
+    for (const v of vols) {
+      if (v.engine?.type !== 'tmpfs') continue;
+      await this.runtime.createVolume(v.engine.name, { [POD_UID]: pod.metadata.uid! }, { tmpfs: v.tmpfsSizeBytes ? { sizeBytes: v.tmpfsSizeBytes } : {} });
+      held.push(v.engine.name);
+    }
+    const aliases = this.networking?.aliases(pod) ?? [];
+    const id = await this.runtime.runPodSandbox({
+      pod: this.podRef(pod),
+      attempt,
+      network: this.networking?.network(pod.metadata.namespace ?? 'default') ?? this.config.network,
+      ...(aliases.length ? { networkAliases: aliases } : {}),
+      ...(held.length ? { holdVolumes: held } : {}),
+      ports: sandboxPorts(pod),
+      ...(pod.spec?.hostname ? { hostname: pod.spec.hostname } : {}),
+    });
+    return this.runtime.podSandboxStatus(id);
   }
 
   /** One drain per pod, shared by its containers' stops. */

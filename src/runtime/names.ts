@@ -81,21 +81,23 @@ export function parseContainerName(name: string): ParsedName | undefined {
   };
 }
 
-/** Labels of a pod's sandbox. `testRun` (KCTL_TEST_RUN) adds kctl.io/test-run. */
-export function sandboxLabels(pod: PodRef, attempt: number, testRun?: string, cluster?: string): Record<string, string> {
+/** Labels every container of a pod carries; `testRun` (KCTL_TEST_RUN) adds kctl.io/test-run. */
+function podLabels(pod: PodRef, container: string, type: 'sandbox' | 'container', attempt: number, testRun?: string, cluster?: string): Record<string, string> {
   checkAttempt(attempt);
-  const l: Record<string, string> = {
-    [MANAGED_BY]: MANAGED_BY_VALUE,
+  return {
+    ...managedLabels(testRun, cluster),
     [POD_UID]: pod.uid,
     [POD_NAME]: pod.name,
     [POD_NAMESPACE]: pod.namespace,
-    [CONTAINER_NAME]: SANDBOX_CONTAINER_NAME,
-    [CONTAINER_TYPE]: 'sandbox',
+    [CONTAINER_NAME]: container,
+    [CONTAINER_TYPE]: type,
     [ATTEMPT]: String(attempt),
   };
-  if (testRun) l[TEST_RUN] = testRun;
-  if (cluster) l[CLUSTER] = cluster;
-  return l;
+}
+
+/** Labels of a pod's sandbox. */
+export function sandboxLabels(pod: PodRef, attempt: number, testRun?: string, cluster?: string): Record<string, string> {
+  return podLabels(pod, SANDBOX_CONTAINER_NAME, 'sandbox', attempt, testRun, cluster);
 }
 
 /** Labels of an app (or init) container of a pod. */
@@ -107,20 +109,7 @@ export function containerLabels(
   testRun?: string,
   cluster?: string,
 ): Record<string, string> {
-  checkAttempt(attempt);
-  const l: Record<string, string> = {
-    [MANAGED_BY]: MANAGED_BY_VALUE,
-    [POD_UID]: pod.uid,
-    [POD_NAME]: pod.name,
-    [POD_NAMESPACE]: pod.namespace,
-    [CONTAINER_NAME]: container,
-    [CONTAINER_TYPE]: 'container',
-    [ATTEMPT]: String(attempt),
-    [SANDBOX_ID]: sandboxId,
-  };
-  if (testRun) l[TEST_RUN] = testRun;
-  if (cluster) l[CLUSTER] = cluster;
-  return l;
+  return { ...podLabels(pod, container, 'container', attempt, testRun, cluster), [SANDBOX_ID]: sandboxId };
 }
 
 /** The pod a set of labels points at; undefined when the labels are not kctl's. */
@@ -133,9 +122,10 @@ export function podRefFromLabels(labels: Record<string, string>): PodRef | undef
   return { uid, name, namespace };
 }
 
-/** Labels of engine objects kctl makes that belong to no pod (networks). */
-export function managedLabels(testRun?: string): Record<string, string> {
+/** Labels of every engine object kctl makes; with the home's cluster id where the object is the home's own. */
+export function managedLabels(testRun?: string, cluster?: string): Record<string, string> {
   const l: Record<string, string> = { [MANAGED_BY]: MANAGED_BY_VALUE };
   if (testRun) l[TEST_RUN] = testRun;
+  if (cluster) l[CLUSTER] = cluster;
   return l;
 }

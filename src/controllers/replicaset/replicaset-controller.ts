@@ -17,7 +17,7 @@ import { deepEqual } from '../../store/object-semantics.js';
 import { isForbidden, objectKey, parseObjectKey, type Store, type WatchEvent } from '../../store/store.js';
 import { DONE, NOP_LOGGER, type Logger, type Reconciler, type Result } from '../reconciler.js';
 import type { EventSink } from '../events.js';
-import { getControllerOf, newControllerRef } from './controller-ref.js';
+import { getControllerOf, newControllerRef } from '../controller-ref.js';
 import { claimObjects } from '../claim.js';
 import { filterActivePods, isPodActive, nextAvailableInMs, podsToDelete, slowStartBatch } from './pods.js';
 import { calculateStatus, type ManageReplicasError } from './status.js';

@@ -3,7 +3,7 @@
 // and which pods a pass deletes for scale-down and rolling update.
 import { CONTROLLER_REVISION_HASH, POD_INDEX, STATEFULSET_POD_NAME } from '../../api/meta.js';
 import type { OwnerReference } from '../../api/types.js';
-import { newControllerRef } from '../replicaset/controller-ref.js';
+import { newControllerRef } from '../controller-ref.js';
 import { isPodAvailable, isPodReady } from '../replicaset/pods.js';
 import type { ClaimObj, PodObj, StatefulSetObj, StatefulSetStatus } from './types.js';
 

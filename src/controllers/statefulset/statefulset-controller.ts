@@ -22,7 +22,7 @@ import { deepEqual } from '../../store/object-semantics.js';
 import { objectKey, parseObjectKey, type Store, type WatchEvent } from '../../store/store.js';
 import { DONE, NOP_LOGGER, type Logger, type Reconciler, type Result } from '../reconciler.js';
 import type { EventSink } from '../events.js';
-import { getControllerOf, newControllerRef } from '../replicaset/controller-ref.js';
+import { getControllerOf, newControllerRef } from '../controller-ref.js';
 import { claimObjects } from '../claim.js';
 import { nextAvailableInMs } from '../replicaset/pods.js';
 import { applyRevision, equalRevision, newRevision, nextRevision, planUpdateRevision, revisionsToTruncate, sortRevisions } from './revision.js';

@@ -652,8 +652,7 @@ export class DockerRuntime implements ContainerRuntime {
     if (!i) {
       await this.ensurePauseImage();
       const [first, aliases] = nets[0]!;
-      const labels: Record<string, string> = { ...cfg.labels, ...managedLabels(this.testRun), [CONTAINER_TYPE]: 'helper', [HELPER_HASH]: hash };
-      if (this.cluster) labels[CLUSTER] = this.cluster;
+      const labels = { ...cfg.labels, ...managedLabels(this.testRun, this.cluster), [CONTAINER_TYPE]: 'helper', [HELPER_HASH]: hash };
       try {
         await this.call((d) =>
           d.createContainer({
@@ -780,7 +779,7 @@ export class DockerRuntime implements ContainerRuntime {
   // ------------------------------------------------------------------ volumes
 
   private volumeLabels(extra: Record<string, string> = {}): Record<string, string> {
-    return { ...extra, ...managedLabels(this.testRun), ...(this.cluster ? { [CLUSTER]: this.cluster } : {}) };
+    return { ...extra, ...managedLabels(this.testRun, this.cluster) };
   }
 
   private static volumeInfo(v: { Name: string; Labels?: Record<string, string> | null; CreatedAt?: string }): VolumeInfo {

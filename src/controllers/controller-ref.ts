@@ -1,6 +1,6 @@
 // ControllerRef helpers (upstream metav1.GetControllerOf / NewControllerRef and pkg/controller
-// controller_ref_manager.go ClaimObject), shared by the ReplicaSet and Deployment controllers. Pure.
-import type { KubeObject, OwnerReference } from '../../api/types.js';
+// controller_ref_manager.go ClaimObject), shared by the workload controllers (claim.ts runs ClaimObjects with them). Pure.
+import type { KubeObject, OwnerReference } from '../api/types.js';
 
 /** The ownerReference with controller: true, if any (upstream GetControllerOf). */
 export function getControllerOf(obj: Pick<KubeObject, 'metadata'>): OwnerReference | undefined {

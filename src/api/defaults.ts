@@ -63,6 +63,8 @@ export function defaultPodSpec(spec: Obj): void {
   each(spec.containers, defaultContainer);
   each(spec.initContainers, defaultContainer);
   each(spec.volumes, (v) => {
+    // SetDefaults_Volume: a volume naming no source is an emptyDir
+    if (Object.keys(v).every((k) => k === 'name' || v[k] === null || v[k] === undefined)) v.emptyDir = {};
     if (isObj(v.configMap)) setIfMissing(v.configMap, 'defaultMode', 420);
     if (isObj(v.secret)) setIfMissing(v.secret, 'defaultMode', 420);
     if (isObj(v.projected)) setIfMissing(v.projected, 'defaultMode', 420);

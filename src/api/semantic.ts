@@ -486,8 +486,9 @@ export const SUPPORTED_VOLUME_TYPES: readonly string[] = [
 ];
 
 function validateVolumeSource(v: Obj, p: FieldPath, errs: FieldError[]): void {
-  const types = Object.keys(v).filter((k) => k !== 'name' && v[k] !== undefined);
-  if (types.length === 0) errs.push(required(p, 'must specify a volume type'));
+  const types = Object.keys(v).filter((k) => k !== 'name' && v[k] !== undefined && v[k] !== null);
+  // no source: the API server defaults it to emptyDir {} before validating (SetDefaults_Volume)
+  if (types.length === 0) return;
   for (const t of types.slice(1)) errs.push(forbidden(p.child(t), 'may not specify more than 1 volume type'));
   const t = types[0];
   const src = obj(v[t]) ?? {};

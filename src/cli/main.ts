@@ -133,8 +133,22 @@ function findVerb(argv: string[]): string | undefined {
   return undefined;
 }
 
+/** pflag takes `-o=yaml` as shorthand `o` with value `yaml` (commander would keep the `=`); up to `--`. */
+export function splitShortEquals(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') return [...out, ...argv.slice(i)];
+    const m = /^(-[A-Za-z])=([\s\S]*)$/.exec(a);
+    if (m) out.push(m[1]!, m[2]!);
+    else out.push(a);
+  }
+  return out;
+}
+
 /** Runs kctl with argv (without node and script) and returns the exit code. Never throws. */
-export async function main(argv: string[], io: CliIO, deps: CliDeps = {}): Promise<number> {
+export async function main(rawArgv: string[], io: CliIO, deps: CliDeps = {}): Promise<number> {
+  const argv = splitShortEquals(rawArgv);
   const verb = findVerb(argv);
   const only = verb && verb in COMMANDS ? verb : undefined;
   let verbosity = 0;

@@ -8,6 +8,7 @@ import { collect, dryRunSuffix, parseDryRun, type DryRun } from './flags.js';
 import { afterMutation } from './mutation.js';
 import { printObjects } from './output.js';
 import { selectObjects, type SelectFlags } from './select.js';
+import { validateForWrite } from './validate-write.js';
 
 type Which = 'label' | 'annotation';
 
@@ -51,6 +52,7 @@ export async function runMetadataVerb(which: Which, o: MetadataVerbOptions, ctx:
               : { ...apply.applyAnnotationChanges(obj, changes, { overwrite: o.overwrite, resourceVersion: o.resourceVersion }), message: 'annotated' };
           if (which === 'label') for (const k of r.notFound) ctx.out(`label "${k}" not found.\n`);
           let result = r.result;
+          if (r.changed) await validateForWrite(ctx, result);
           if (r.changed && o.dryRun === 'none') {
             try {
               result = await store.update(result);

@@ -78,6 +78,7 @@ export async function selectObjects(
     for (const r of reqs) {
       const ki = r.kind;
       if (r.names.length > 0) {
+        if (flags.allNamespaces && !flags.filename?.length) throw new KctlError('Usage', 'a resource cannot be retrieved by name across all namespaces');
         if (flags.selector) throw new KctlError('Usage', 'selectors and the all flag cannot be used when passing resource/name arguments');
         const objects: KubeObject[] = [];
         for (const name of r.names) {

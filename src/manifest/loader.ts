@@ -23,6 +23,8 @@ export interface LoadOptions {
   stdin?: NodeJS.ReadableStream | (() => Promise<string>);
   /** relative paths resolve against this (default: the process's working directory); messages print them as typed */
   cwd?: string;
+  /** --validate=false: a repeated mapping key's last value wins instead of an error */
+  allowDuplicateKeys?: boolean;
 }
 
 export interface LoadResult {
@@ -51,7 +53,7 @@ export async function loadManifests(opts: LoadOptions): Promise<LoadResult> {
       stdinRead = true;
       const text = await readStdin(opts.stdin);
       if (text instanceof KctlError) errors.push(text);
-      else add(parseManifestText(text, '-'));
+      else add(parseManifestText(text, '-', opts));
       continue;
     }
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(name)) {
@@ -63,7 +65,7 @@ export async function loadManifests(opts: LoadOptions): Promise<LoadResult> {
     for (const f of files) {
       const text = await readManifestFile(f.abs, f.display);
       if (text instanceof KctlError) errors.push(text);
-      else add(parseManifestText(text, f.display));
+      else add(parseManifestText(text, f.display, opts));
     }
   }
   return { objects, errors };
@@ -187,7 +189,7 @@ const CONTROL = /[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]/;
  * Parses one manifest text (a file's content, stdin, or an edited buffer for `kctl edit`). `file` is how
  * messages name it (`-` prints as STDIN). Never throws for bad input.
  */
-export function parseManifestText(text: string, file: string): LoadResult {
+export function parseManifestText(text: string, file: string, opts: { allowDuplicateKeys?: boolean } = {}): LoadResult {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.includes('\0')) return { objects: [], errors: [binary(file)] };
   if (text.length > MANIFEST_LIMITS.maxFileBytes || Buffer.byteLength(text) > MANIFEST_LIMITS.maxFileBytes) {
@@ -202,7 +204,7 @@ export function parseManifestText(text: string, file: string): LoadResult {
     return { objects: [], errors: [new ManifestError(`control characters are not allowed (U+${code})`, formatSource(file, { line, col }))] };
   }
 
-  const { documents, errors } = parseYamlDocuments(text, file);
+  const { documents, errors } = parseYamlDocuments(text, file, { allowDuplicateKeys: opts.allowDuplicateKeys });
   const result: LoadResult = { objects: [], errors: [...errors] };
   for (const doc of documents) {
     if (doc.error || doc.empty) continue;

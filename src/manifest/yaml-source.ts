@@ -43,6 +43,11 @@ function yaml(): Yaml {
 const mib = (n: number): string => `${n / MiB} MiB`;
 
 /** One document of a YAML stream, parsed. Exactly one of error / value applies; `empty` documents carry neither. */
+export interface ParseOptions {
+  /** kubectl --validate=false reads YAML with sigs.k8s.io/yaml's lenient decoder: a repeated key's last value wins */
+  allowDuplicateKeys?: boolean;
+}
+
 export interface ParsedDocument {
   /** 0-based index of the document in its file */
   index: number;
@@ -139,7 +144,7 @@ function flowDepthViolation(text: string, Lexer: Yaml['Lexer'], max: number): nu
 }
 
 /** Parses a YAML (or JSON) stream into documents. Never throws for bad input. */
-export function parseYamlDocuments(text: string, file: string): { documents: ParsedDocument[]; errors: ManifestError[] } {
+export function parseYamlDocuments(text: string, file: string, opts: ParseOptions = {}): { documents: ParsedDocument[]; errors: ManifestError[] } {
   const Y = yaml();
   const lc = new Y.LineCounter();
   const ctx: Ctx = { text, file, lc };
@@ -181,7 +186,7 @@ export function parseYamlDocuments(text: string, file: string): { documents: Par
       const off = locateOffset(Y, doc, segments);
       return off === undefined ? undefined : pos(ctx, off);
     };
-    const result = composeDocument(Y, ctx, doc, index);
+    const result = composeDocument(Y, ctx, doc, index, opts);
     const pd: ParsedDocument = { index, empty: result === EMPTY, locate };
     if (result instanceof ManifestError) {
       pd.error = result;
@@ -194,7 +199,7 @@ export function parseYamlDocuments(text: string, file: string): { documents: Par
 
 const EMPTY = Symbol('empty');
 
-function composeDocument(Y: Yaml, ctx: Ctx, doc: YDoc, index: number): ManifestError | typeof EMPTY | { value: unknown } {
+function composeDocument(Y: Yaml, ctx: Ctx, doc: YDoc, index: number, opts: ParseOptions): ManifestError | typeof EMPTY | { value: unknown } {
   const [start, , end] = doc.range;
   const docStart = doc.contents?.range[0] ?? start;
 
@@ -218,7 +223,7 @@ function composeDocument(Y: Yaml, ctx: Ctx, doc: YDoc, index: number): ManifestE
   }
 
   if (doc.contents === null) return EMPTY;
-  const check = checkNodes(Y, ctx, doc.contents);
+  const check = checkNodes(Y, ctx, doc.contents, opts);
   if (check.error) return check.error;
 
   let value: unknown;
@@ -279,7 +284,7 @@ function expandWithinBudget(value: unknown): unknown {
  * One linear walk over the document's nodes (aliases are not followed, so bombs cost nothing here):
  * duplicate keys, non-scalar or null keys, .inf/.nan, nesting depth. Iterative, so depth cannot overflow.
  */
-function checkNodes(Y: Yaml, ctx: Ctx, root: YNode): { error?: ManifestError; firstAlias?: number } {
+function checkNodes(Y: Yaml, ctx: Ctx, root: YNode, opts: ParseOptions): { error?: ManifestError; firstAlias?: number } {
   let firstAlias: number | undefined;
   // anchors defined so far, in document order; a collection's anchor counts only once the collection is done
   const anchors = new Set<string>();
@@ -323,7 +328,7 @@ function checkNodes(Y: Yaml, ctx: Ctx, root: YNode): { error?: ManifestError; fi
           // merge keys (`<<`, a symbol here) may repeat; any other key may not
           if (key.value === null || key.value === undefined) return { error: err(ctx, keyAt, 'mapping key is empty (null)') };
           const name = String(key.value);
-          if (seen.has(name)) return { error: err(ctx, keyAt, `duplicate key ${JSON.stringify(name)}`) };
+          if (seen.has(name) && !opts.allowDuplicateKeys) return { error: err(ctx, keyAt, `duplicate key ${JSON.stringify(name)}`) };
           seen.add(name);
         }
         if (pair.value) children.push(pair.value as YNode);

@@ -32,6 +32,8 @@ export function toDeleteOptions(args: string[], f: Record<string, unknown>): Del
   if (!filename?.length && !namesGiven && !all && !selector)
     throw new UsageError(`resource(s) were provided, but no name was specified`);
   if (all && namesGiven) throw new UsageError('cannot set --all and resource names at the same time');
+  // the resource builder's check (kubectl prints it with the trailing space)
+  if (all && (selector || f.fieldSelector)) throw new KctlError('Usage', "setting 'all' parameter but found a non empty selector. ");
   let gracePeriod = f.gracePeriod === undefined ? undefined : Number(f.gracePeriod);
   if (f.now) gracePeriod = 1;
   if (f.force && gracePeriod === undefined) gracePeriod = 0;
@@ -63,9 +65,15 @@ export async function runDelete(o: DeleteOptions, ctx: CliContext): Promise<void
   let count = 0;
   let wrote = false;
   const pending: { resource: string; namespace?: string; name: string; uid?: string }[] = [];
+  // kubectl warns once when -n was given but a cluster-scoped object is deleted
+  let warnClusterScope = ctx.namespaceExplicit() && !o.allNamespaces;
   for (const s of selected) {
     for (const obj of s.objects) {
       count++;
+      if (warnClusterScope && !s.kind.namespaced) {
+        ctx.err('warning: deleting cluster-scoped resources, not scoped to the provided namespace\n');
+        warnClusterScope = false;
+      }
       const ref = { resource: s.kind.plural, namespace: obj.metadata.namespace, name: obj.metadata.name };
       try {
         if (o.dryRun === 'none') {
@@ -98,10 +106,13 @@ async function waitForDeletion(
 ): Promise<void> {
   const store = await ctx.store();
   const deadline = timeoutMs > 0 ? Date.now() + timeoutMs : Number.POSITIVE_INFINITY;
+  const { finishWithoutController } = await import('../delete-finalize.js');
   for (const ref of refs) {
-    for (;;) {
+    for (let first = true; ; first = false) {
       const cur = await store.tryGet(ref);
       if (!cur || (ref.uid && cur.metadata.uid !== ref.uid)) break;
+      // nobody else will finish it: do the garbage collector's part here, or say why and stop
+      if (first && (await finishWithoutController(ctx, cur, ref.resource))) continue;
       if (Date.now() > deadline)
         throw new KctlError('Timeout', `timed out waiting for the condition on ${ref.resource}/${ref.name}`);
       await new Promise((r) => setTimeout(r, 100));

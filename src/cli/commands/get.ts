@@ -49,13 +49,15 @@ export async function runGet(o: GetOptions, ctx: CliContext): Promise<void> {
   if (o.watch || o.watchOnly) return runGetWatch(o, ctx);
   const { selected, errors } = await selectObjects(ctx, o.args, o, 'get');
   const objects: KubeObject[] = selected.flatMap((s) => s.objects);
-  const singleNamed = selected.length === 1 && selected[0]!.named && o.args.length <= 2 && !o.args[0]!.includes(',') && objects.length === 1 && selected[0]!.objects.length === 1 && !o.filename?.length;
+  const singleNamed =
+    selected.length === 1 && selected[0]!.named && o.args.length > 0 && o.args.length <= 2 && !o.args[0]!.includes(',') && objects.length === 1 && selected[0]!.objects.length === 1 && !o.filename?.length;
   const printOpts = printOptionsOf(o, selected);
-  const structured = Boolean(o.output && /^(json|yaml)$/i.test(o.output));
-  const named = selected.some((s) => s.named);
+  // kubectl: only the table printers say "No resources found"; the others (printGeneric) print an empty list,
+  // and with --ignore-not-found nothing at all when nothing was found
+  const human = !o.output || /^wide$/.test(o.output);
   if (objects.length > 0) await printObjects(ctx, singleNamed ? objects[0]! : objects, printOpts);
-  else if (structured && !named) await printObjects(ctx, [], printOpts); // kubectl prints an empty List
-  else if (!named) ctx.err(noResourcesMessage(ctx, o.allNamespaces ?? false, selected.map((s) => s.kind)));
+  else if (!human && !o.ignoreNotFound && !(selected.some((s) => s.named) && errors.length > 0)) await printObjects(ctx, [], printOpts);
+  else if (human && !o.ignoreNotFound && errors.length === 0) ctx.err(noResourcesMessage(ctx, o.allNamespaces ?? false, selected.map((s) => s.kind)));
   const realErrors = o.ignoreNotFound ? [] : errors;
   if (realErrors.length > 0) throw realErrors.length === 1 ? realErrors[0]! : new MultiError(realErrors);
 }

@@ -7,6 +7,7 @@ import { collect, dryRunSuffix, parseDryRun, type DryRun } from '../flags.js';
 import { afterMutation } from '../mutation.js';
 import { printObjects } from '../output.js';
 import { selectObjects } from '../select.js';
+import { validateForWrite } from '../validate-write.js';
 
 export interface PatchOptions {
   args: string[];
@@ -33,6 +34,7 @@ export async function runPatch(o: PatchOptions, ctx: CliContext): Promise<void> 
       const obj = attempt === 0 ? first : await store.get(ref);
       const r = patchObject(obj, o.patch, { type, subresource: o.subresource });
       let result = r.result;
+      if (r.changed) await validateForWrite(ctx, result);
       if (r.changed && o.dryRun === 'none') {
         try {
           result = o.subresource === 'status' ? await store.updateStatus(result) : await store.update(result);

@@ -59,6 +59,12 @@ export function checkScalePrecondition(obj: KubeObject, currentReplicas: number,
     throw new KctlError('Invalid', `Expected resource version to be ${resourceVersion}, was ${obj.metadata.resourceVersion ?? ''}`);
 }
 
+function withReplicas(obj: KubeObject, replicas: number): KubeObject {
+  const next = structuredClone(obj);
+  next.spec = { ...(next.spec as object), replicas };
+  return next;
+}
+
 export async function runScale(o: ScaleOptions, ctx: CliContext): Promise<void> {
   const { targets, errors } = await resolveTargets(
     ctx,
@@ -79,7 +85,9 @@ export async function runScale(o: ScaleOptions, ctx: CliContext): Promise<void> 
       // kubectl asks the scale subresource, which only scalable kinds have
       if (!SCALABLE.has(kind.kind)) throw new KctlError('NotFound', 'the server could not find the requested resource');
       const ref = { resource: kind.plural, namespace: obj.metadata.namespace, name: obj.metadata.name };
-      let printed = obj;
+      // client dry-run shows the object as it would be: the new count (kubectl >= 1.26)
+      let printed = o.dryRun === 'client' ? withReplicas(obj, o.replicas) : obj;
+      if (o.dryRun === 'client') checkScalePrecondition(obj, o.currentReplicas, o.resourceVersion);
       if (o.dryRun !== 'client') {
         const r = await updateWithRetry(
           store,
@@ -87,9 +95,7 @@ export async function runScale(o: ScaleOptions, ctx: CliContext): Promise<void> 
           (cur) => {
             checkScalePrecondition(cur, o.currentReplicas, o.resourceVersion);
             if ((cur.spec as { replicas?: number } | undefined)?.replicas === o.replicas) return undefined;
-            const next = structuredClone(cur);
-            next.spec = { ...(next.spec as object), replicas: o.replicas };
-            return next;
+            return withReplicas(cur, o.replicas);
           },
           { dryRun: o.dryRun === 'server' },
         );

@@ -8,6 +8,7 @@ import { collect, dryRunSuffix, parseDryRun, type DryRun } from '../flags.js';
 import { afterMutation } from '../mutation.js';
 import { printObjects } from '../output.js';
 import { resolveTargets } from '../rollout/targets.js';
+import { validateForWrite } from '../validate-write.js';
 
 export interface SetImageOptions {
   resources: string[];
@@ -79,7 +80,7 @@ export async function runSetImage(o: SetImageOptions, ctx: CliContext): Promise<
           containerErrors = res.errors;
           return res.changed ? res.object : undefined;
         },
-        { first: obj, dryRun: o.dryRun !== 'none' },
+        { first: obj, dryRun: o.dryRun !== 'none', validate: (next) => validateForWrite(ctx, next) },
       );
       for (const m of containerErrors) failures.push(new KctlError('Invalid', m));
       if (r.wrote) wrote = true;

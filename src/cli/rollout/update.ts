@@ -16,12 +16,13 @@ export async function updateWithRetry<T extends KubeObject = KubeObject>(
   store: Store,
   ref: ObjectRef,
   edit: (current: T) => T | undefined,
-  opts: { first?: T; dryRun?: boolean; status?: boolean } = {},
+  opts: { first?: T; dryRun?: boolean; status?: boolean; validate?: (next: T) => Promise<void> } = {},
 ): Promise<{ object: T; wrote: boolean }> {
   for (let attempt = 0; ; attempt++) {
     const current = attempt === 0 && opts.first ? opts.first : await store.get<T>(ref);
     const next = edit(current);
     if (next === undefined) return { object: current, wrote: false };
+    await opts.validate?.(next);
     if (opts.dryRun) return { object: next, wrote: false };
     const toWrite = { ...next, metadata: { ...next.metadata, resourceVersion: current.metadata.resourceVersion } } as T;
     try {

@@ -28,6 +28,21 @@ export async function loadAndValidate(
   flags: ManifestFlags,
   opts: { mode: ValidateMode; verb: string },
 ): Promise<ResolvedManifest[]> {
+  const { manifests, errors } = await loadAndValidatePartial(ctx, flags, opts);
+  if (errors.length > 0) throw errors.length === 1 ? errors[0]! : new MultiError(errors);
+  if (manifests.length === 0) throw new KctlError('Invalid', 'no objects passed to ' + opts.verb);
+  return manifests;
+}
+
+/**
+ * The same, without all-or-nothing: the valid objects and every error (file:line), for verbs that go on past a
+ * broken document as kubectl does (diff, apply --continue-on-error).
+ */
+export async function loadAndValidatePartial(
+  ctx: CliContext,
+  flags: ManifestFlags,
+  opts: { mode: ValidateMode; verb: string },
+): Promise<{ manifests: ResolvedManifest[]; errors: KctlError[] }> {
   const filenames = flags.filename ?? [];
   if (filenames.length === 0) throw new KctlError('Usage', `must specify one of -f and -k`);
   const { loadManifests, attachPositions, sourceAt } = await import('../manifest/loader.js');
@@ -67,9 +82,7 @@ export async function loadAndValidate(
     }
     out.push({ sourced, object: obj, kind: ki });
   }
-  if (errors.length > 0) throw errors.length === 1 ? errors[0]! : new MultiError(errors);
-  if (out.length === 0) throw new KctlError('Invalid', 'no objects passed to ' + opts.verb);
-  return out;
+  return { manifests: out, errors };
 }
 
 /** stdin, opened only if a `-f -` is actually read (opening it costs start-up time and can hold the process). */

@@ -53,13 +53,23 @@ export async function selectObjects(
     const { loadManifests } = await import('../manifest/loader.js');
     const { resolveKind } = await import('./resource-args.js');
     const loaded = await loadManifests({ filenames: flags.filename, recursive: flags.recursive, stdin: lazyStdin(ctx), cwd: ctx.io.cwd });
-    if (loaded.errors.length > 0) throw loaded.errors[0];
+    // kubectl's builder goes on past a broken document: the valid ones are processed, each error reported
+    errors.push(...loaded.errors);
+    const { sourceAt } = await import('../manifest/loader.js');
+    const { kindByKind } = await import('../api/kinds.js');
     requests = [];
     const nsOf = new Map<string, string>();
     for (const s of loaded.objects) {
-      const ki = resolveKind(s.object.kind);
+      const ki = kindByKind(s.object.apiVersion, s.object.kind) ?? resolveKindOrUndefined(resolveKind, s.object.kind);
       const name = s.object.metadata?.name;
-      if (typeof name !== 'string') continue;
+      if (!ki) {
+        errors.push(new KctlError('Invalid', `resource mapping not found for name: "${name ?? ''}" namespace: "${s.object.metadata?.namespace ?? ''}" from "${s.file}": no matches for kind "${s.object.kind}" in version "${s.object.apiVersion}"`, { source: sourceAt(s) }));
+        continue;
+      }
+      if (typeof name !== 'string' || name === '') {
+        errors.push(new KctlError('Invalid', 'resource name may not be empty', { source: sourceAt(s) }));
+        continue;
+      }
       let r = requests.find((x) => x.kind === ki);
       if (!r) requests.push((r = { kind: ki, names: [] }));
       r.names.push(name);
@@ -96,6 +106,14 @@ export async function selectObjects(
       selected.push({ kind: ki, objects, named: false });
     }
     return { selected, errors };
+  }
+}
+
+function resolveKindOrUndefined(resolve: (t: string) => KindInfo, kind: unknown): KindInfo | undefined {
+  try {
+    return typeof kind === 'string' ? resolve(kind) : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -6,7 +6,7 @@ import type { KubeObject } from '../../api/types.js';
 import { isAlreadyExists, isConflict, KctlError, MultiError } from '../../util/errors.js';
 import type { CliContext } from '../context.js';
 import { collect, dryRunSuffix, parseBoolFlag, parseDryRun, parseDurationFlag, parseValidate, type DryRun } from '../flags.js';
-import { loadAndValidate, targetNamespace, type ManifestFlags } from '../manifests.js';
+import { loadAndValidate, loadAndValidatePartial, targetNamespace, type ManifestFlags, type ResolvedManifest } from '../manifests.js';
 import { printObjects } from '../output.js';
 import { afterMutation } from '../mutation.js';
 
@@ -17,6 +17,8 @@ export interface ApplyOptions extends ManifestFlags {
   /** --wait (kctl): after applying, wait until what was applied is ready; --timeout bounds it (0: no limit) */
   wait?: boolean;
   timeoutMs?: number;
+  /** --continue-on-error (kctl): apply the valid documents of a batch with broken ones, as kubectl does */
+  continueOnError?: boolean;
 }
 
 /** kubectl retries a patch that hit a conflict a few times (maxPatchRetry) before giving up. */
@@ -31,14 +33,22 @@ export function toApplyOptions(flags: Record<string, unknown>): ApplyOptions {
     validate: parseValidate(flags.validate as string | undefined),
     wait: parseBoolFlag('--wait', flags.wait, false),
     timeoutMs: parseDurationFlag('--timeout', flags.timeout, 5 * 60_000),
+    continueOnError: parseBoolFlag('--continue-on-error', flags.continueOnError, false),
   };
 }
 
 export async function runApply(o: ApplyOptions, ctx: CliContext): Promise<void> {
-  const manifests = await loadAndValidate(ctx, o, { mode: o.validate, verb: 'apply' });
+  // all-or-nothing by default (kctl's stronger guarantee); kubectl's partial apply when asked for
+  let manifests: ResolvedManifest[];
+  const errors: KctlError[] = [];
+  if (o.continueOnError) {
+    const r = await loadAndValidatePartial(ctx, o, { mode: o.validate, verb: 'apply' });
+    manifests = r.manifests;
+    errors.push(...r.errors);
+    if (manifests.length === 0 && errors.length === 0) throw new KctlError('Invalid', 'no objects passed to apply');
+  } else manifests = await loadAndValidate(ctx, o, { mode: o.validate, verb: 'apply' });
   const { applyObject } = await import('../../apply/last-applied.js');
   const store = await ctx.store();
-  const errors: KctlError[] = [];
   const printed: KubeObject[] = [];
   let wrote = false;
   const applied: { resource: string; namespace?: string; name: string }[] = [];
@@ -96,6 +106,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('-o, --output <format>', 'Output format. One of: json|yaml|name|...')
     .option('--validate [mode]', 'Must be one of: strict (or true), warn, ignore (or false).')
     .option('--wait [bool]', 'kctl: after applying, wait until what was applied is ready (Deployments: rollout complete; Pods: Ready; others: exist).')
+    .option('--continue-on-error [bool]', 'kctl: apply the valid objects of a batch that has invalid ones (kubectl\'s behaviour); default: nothing is written unless every object is valid.')
     .option('--timeout <duration>', 'kctl: with --wait, how long to wait before giving up (default 5m; 0 waits without limit).')
     .action(async (flags: Record<string, unknown>) => runApply(toApplyOptions(flags), ctx));
 }

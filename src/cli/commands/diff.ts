@@ -6,7 +6,7 @@ import { LAST_APPLIED } from '../../api/meta.js';
 import type { KubeObject } from '../../api/types.js';
 import type { CliContext } from '../context.js';
 import { collect, parseValidate } from '../flags.js';
-import { loadAndValidate, targetNamespace } from '../manifests.js';
+import { loadAndValidatePartial, targetNamespace } from '../manifests.js';
 
 export interface DiffOptions {
   filename?: string[];
@@ -16,8 +16,12 @@ export interface DiffOptions {
 
 export async function runDiff(o: DiffOptions, ctx: CliContext): Promise<void> {
   let changed = false;
+  let deferred: KctlError[] = [];
   try {
-    const manifests = await loadAndValidate(ctx, o, { mode: o.validate, verb: 'diff' });
+    // kubectl diff goes on past a broken document; its errors come after the diffs (exit > 1)
+    const { manifests, errors } = await loadAndValidatePartial(ctx, o, { mode: o.validate, verb: 'diff' });
+    if (manifests.length === 0 && errors.length === 0) throw new KctlError('Invalid', 'no objects passed to diff');
+    deferred = errors;
     const { applyObject } = await import('../../apply/last-applied.js');
     const { unifiedDiff, diffFileName } = await import('../../apply/diff.js');
     const { applyDefaults } = await import('../../api/defaults.js');
@@ -40,6 +44,7 @@ export async function runDiff(o: DiffOptions, ctx: CliContext): Promise<void> {
         ctx.out(text);
       }
     }
+    if (deferred.length > 0) throw deferred.length === 1 ? deferred[0]! : new MultiError(deferred);
   } catch (e) {
     for (const x of e instanceof MultiError ? [e, ...e.errors] : [e]) if (x instanceof KctlError) x.exitCodeOverride = 2;
     throw e;

@@ -1,7 +1,7 @@
 // kctl patch TYPE NAME -p PATCH [--type strategic|merge|json]: `deployment.apps/web patched` or `(no change)`.
 import type { Command } from 'commander';
 import { qualifiedKind } from '../../api/kinds.js';
-import { isConflict, UsageError } from '../../util/errors.js';
+import { isConflict, KctlError, MultiError, UsageError } from '../../util/errors.js';
 import type { CliContext } from '../context.js';
 import { collect, dryRunSuffix, parseDryRun, type DryRun } from '../flags.js';
 import { afterMutation } from '../mutation.js';
@@ -24,33 +24,41 @@ export async function runPatch(o: PatchOptions, ctx: CliContext): Promise<void> 
   const type = toPatchType(o.type);
   const store = await ctx.store();
   const { selected, errors } = await selectObjects(ctx, o.args, { filename: o.filename }, 'patch');
-  if (errors.length > 0) throw errors[0];
   const targets = selected.flatMap((s) => s.objects.map((obj) => ({ s, obj })));
+  if (targets.length === 0 && errors.length > 0) throw errors.length === 1 ? errors[0]! : new MultiError(errors);
   if (targets.length === 0) throw new UsageError('you must provide one or more resources');
+  // like kubectl, every target is patched; the errors (missing objects, broken documents) are reported after
+  const failures: KctlError[] = [...errors];
   let wrote = false;
   for (const { s, obj: first } of targets) {
     const ref = { resource: s.kind.plural, namespace: first.metadata.namespace, name: first.metadata.name };
-    for (let attempt = 0; ; attempt++) {
-      const obj = attempt === 0 ? first : await store.get(ref);
-      const r = patchObject(obj, o.patch, { type, subresource: o.subresource });
-      let result = r.result;
-      if (r.changed) await validateForWrite(ctx, result);
-      if (r.changed && o.dryRun === 'none') {
-        try {
-          result = o.subresource === 'status' ? await store.updateStatus(result) : await store.update(result);
-          wrote = true;
-        } catch (e) {
-          // a patch is applied to whatever is current: re-read and re-apply on a conflict, like the API server
-          if (isConflict(e) && attempt < 5) continue;
-          throw e;
+    try {
+      for (let attempt = 0; ; attempt++) {
+        const obj = attempt === 0 ? first : await store.get(ref);
+        const r = patchObject(obj, o.patch, { type, subresource: o.subresource });
+        let result = r.result;
+        if (r.changed) await validateForWrite(ctx, result);
+        if (r.changed && o.dryRun === 'none') {
+          try {
+            result = o.subresource === 'status' ? await store.updateStatus(result) : await store.update(result);
+            wrote = true;
+          } catch (e) {
+            // a patch is applied to whatever is current: re-read and re-apply on a conflict, like the API server
+            if (isConflict(e) && attempt < 5) continue;
+            throw e;
+          }
         }
+        if (o.output) await printObjects(ctx, [result], { output: o.output });
+        else ctx.out(`${qualifiedKind(s.kind)}/${obj.metadata.name} ${r.changed ? 'patched' : 'patched (no change)'}${dryRunSuffix(o.dryRun)}\n`);
+        break;
       }
-      if (o.output) await printObjects(ctx, [result], { output: o.output });
-      else ctx.out(`${qualifiedKind(s.kind)}/${obj.metadata.name} ${r.changed ? 'patched' : 'patched (no change)'}${dryRunSuffix(o.dryRun)}\n`);
-      break;
+    } catch (e) {
+      if (!(e instanceof KctlError)) throw e;
+      failures.push(e);
     }
   }
   if (wrote) await afterMutation(ctx);
+  if (failures.length > 0) throw failures.length === 1 ? failures[0]! : new MultiError(failures);
 }
 
 export function register(program: Command, ctx: CliContext): void {

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import type { KindInfo } from '../../api/kinds.js';
 import { qualifiedKind } from '../../api/kinds.js';
 import type { KubeObject } from '../../api/types.js';
-import { isNotFound, KctlError } from '../../util/errors.js';
+import { isNotFound, KctlError, MultiError } from '../../util/errors.js';
 import type { CliContext } from '../context.js';
 import { collect, parseDurationFlag } from '../flags.js';
 import { printObjects } from '../output.js';
@@ -56,7 +56,13 @@ const notMet = (kind: KindInfo, name: string): KctlError => new KctlError('Inval
 
 export async function runWait(o: WaitOptions, ctx: CliContext): Promise<void> {
   const flags = { filename: o.filename, recursive: o.recursive, selector: o.selector, fieldSelector: o.fieldSelector, all: o.all, allNamespaces: o.allNamespaces };
-  const select = () => resolveTargets(ctx, o.args, flags, 'wait', { requireSelection: true, missing: 'You must provide one or more resources by argument or filename.' });
+  // a broken document in -f does not stop the others (kubectl's builder continues); its errors come at the end
+  let deferred: KctlError[] = [];
+  const select = async () => {
+    const r = await resolveTargets(ctx, o.args, flags, 'wait', { requireSelection: true, missing: 'You must provide one or more resources by argument or filename.' });
+    deferred = r.errors.filter((e) => e.source !== undefined);
+    return { targets: r.targets, errors: r.errors.filter((e) => e.source === undefined) };
+  };
   const { watchUntil } = await import('../rollout/watch-until.js');
   const { waitConditionMet } = await import('../rollout/conditions.js');
   const store = await ctx.store();
@@ -84,6 +90,7 @@ export async function runWait(o: WaitOptions, ctx: CliContext): Promise<void> {
   }
   if (o.for.type === 'delete') errors = errors.filter((e) => !isNotFound(e));
   if (errors.length > 0) throw errors[0];
+  if (targets.length === 0 && deferred.length > 0) throw deferred.length === 1 ? deferred[0]! : new MultiError(deferred);
   if (targets.length === 0 && o.for.type !== 'delete') throw new KctlError('Invalid', 'no matching resources found');
 
   for (const t of targets) {
@@ -128,6 +135,7 @@ export async function runWait(o: WaitOptions, ctx: CliContext): Promise<void> {
     }
     await print(kind, result);
   }
+  if (deferred.length > 0) throw deferred.length === 1 ? deferred[0]! : new MultiError(deferred);
 }
 
 export function register(program: Command, ctx: CliContext): void {

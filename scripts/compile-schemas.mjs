@@ -19,11 +19,20 @@ const schemasDir = join(root, 'schemas');
 
 export const AJV_OPTIONS = { allErrors: true, strict: false, verbose: true, inlineRefs: false, validateFormats: false, messages: false };
 
-/** Descriptions and x-kubernetes-* annotations do not take part in validation: keep them out of the generated code. */
-function strip(schema) {
-  return JSON.parse(
-    JSON.stringify(schema, (k, v) => (k === 'description' || (k.startsWith('x-kubernetes-') && k !== 'x-kubernetes-preserve-unknown-fields') ? undefined : v)),
-  );
+/**
+ * Descriptions and x-kubernetes-* annotations do not take part in validation: keep them out of the generated code.
+ * Keys of a `properties` map are field names, not annotations (PriorityClass.description, JSONSchemaProps'
+ * x-kubernetes-* fields): those stay.
+ */
+function strip(schema, isPropertyMap = false) {
+  if (Array.isArray(schema)) return schema.map((v) => strip(v));
+  if (typeof schema !== 'object' || schema === null) return schema;
+  const out = {};
+  for (const [k, v] of Object.entries(schema)) {
+    if (!isPropertyMap && (k === 'description' || (k.startsWith('x-kubernetes-') && k !== 'x-kubernetes-preserve-unknown-fields'))) continue;
+    out[k] = strip(v, !isPropertyMap && k === 'properties');
+  }
+  return out;
 }
 
 function readJson(file) {

@@ -1,49 +1,106 @@
 #!/usr/bin/env node
-// Dev tool (not part of the build): generates schemas/ from the upstream-described d.ts files in
-// node_modules/kubernetes-types. Run `node scripts/gen-schemas.mjs` after bumping kubernetes-types and commit
-// the output. Walks interfaces with the TypeScript compiler API, starting from the kinds in src/api/kinds.ts:
-//   - a property without `?` is required;
-//   - Array<T> -> array, {[k: string]: T} -> map (the only objects allowed additional properties);
-//   - number | string -> IntOrString, Quantity -> string matching the quantity grammar or number,
-//     Time/MicroTime -> string, empty interfaces (RawExtension, FieldsV1) -> any JSON;
-//   - `number` -> integer (the kinds kctl serves have no floating-point fields; see FLOAT_FIELDS);
-//   - enums the d.ts only states in prose come from the ENUMS table below (upstream "Possible enum values").
-// Output: schemas/_defs.json (definitions keyed by upstream OpenAPI ids) + schemas/<group|core>.<version>.<Kind>.json.
-import ts from 'typescript';
+// Dev tool (not part of the build): generates schemas/ from the upstream Kubernetes 1.32 OpenAPI v2 spec vendored
+// in scripts/upstream/ (see scripts/upstream/README.md for its origin). Run `node scripts/gen-schemas.mjs` after
+// replacing the spec or adding a kind to src/api/kinds.ts, and commit the output. For every kind in
+// src/api/kinds.ts it
+//   - checks the registry row against the spec's paths (plural, namespaced, verbs, status subresource), so the
+//     registry cannot drift from what a 1.32 API server serves;
+//   - writes the transitive closure of the kind's definitions to schemas/_defs.json (keyed by upstream ids):
+//     objects with properties refuse unknown fields (strict field validation), `required` as upstream,
+//     IntOrString -> integer|string, Quantity -> string matching the quantity grammar or number, Time -> string,
+//     definitions without properties (RawExtension, FieldsV1, apiextensions JSON) -> any JSON;
+//   - enums upstream validates but the v2 spec only states in prose come from the ENUMS table below.
+// Output: schemas/_defs.json + schemas/<group|core>.<version>.<Kind>.json.
+import { gunzipSync } from 'node:zlib';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const typesDir = join(root, 'node_modules/kubernetes-types');
+export const SPEC_FILE = join(root, 'scripts/upstream/kubernetes-1.32-swagger.json.gz');
 const outDir = join(root, 'schemas');
 
+/** The vendored upstream spec (swagger 2.0: definitions + paths). */
+export function readSpec() {
+  return JSON.parse(gunzipSync(readFileSync(SPEC_FILE)).toString('utf8'));
+}
+
 /** Parsed from src/api/kinds.ts so the generator cannot drift from the kinds the CLI serves. */
-function readKinds() {
+export function readKinds() {
   const src = readFileSync(join(root, 'src/api/kinds.ts'), 'utf8');
   const kinds = [];
-  const re = /k\('(\w+)',\s*'\w+',\s*\[[^\]]*\],\s*'([^']*)',\s*'(\w+)'/g;
-  for (let m; (m = re.exec(src)); ) kinds.push({ kind: m[1], group: m[2], version: m[3] });
+  const re = /k\('(\w+)',\s*'(\w+)',\s*\[[^\]]*\],\s*'([^']*)',\s*'(\w+)',\s*(true|false)(?:,\s*\[[^\]]*\](?:,\s*(true|false)(?:,\s*(\w+|\[[^\]]*\]))?)?)?\)/g;
+  const presets = { CRUD: null, NO_DELETECOLLECTION: 'nodc', CREATE_ONLY: ['create'] };
+  for (let m; (m = re.exec(src)); ) {
+    let verbs = null;
+    if (m[7]?.startsWith('[')) verbs = [...m[7].matchAll(/'(\w+)'/g)].map((x) => x[1]);
+    else if (m[7]) verbs = presets[m[7]];
+    kinds.push({ kind: m[1], plural: m[2], group: m[3], version: m[4], namespaced: m[5] === 'true', hasStatus: m[6] !== 'false', verbs });
+  }
   if (kinds.length === 0) throw new Error('no kinds found in src/api/kinds.ts');
   return kinds;
 }
 
-/** d.ts module (relative to kubernetes-types, no extension) -> upstream OpenAPI definition prefix. */
-function defPrefix(modulePath) {
-  if (modulePath === 'meta/v1') return 'io.k8s.apimachinery.pkg.apis.meta.v1';
-  if (modulePath === 'api/resource') return 'io.k8s.apimachinery.pkg.api.resource';
-  if (modulePath === 'runtime') return 'io.k8s.apimachinery.pkg.runtime';
-  const [g, v] = modulePath.split('/');
-  return `io.k8s.api.${g}.${v}`;
+const CRUD = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+const ACTION_VERB = { get: 'get', list: 'list', watch: 'watch', watchlist: 'watch', post: 'create', put: 'update', patch: 'patch', delete: 'delete', deletecollection: 'deletecollection' };
+const PATH_RE = /^\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))\/(watch\/)?(namespaces\/\{namespace\}\/)?([a-z0-9]+)(\/\{name\})?(?:\/([a-z]+))?$/;
+
+/** What the spec's paths say about each resource: "group/version/plural" -> {kind, namespaced, verbs, subresources}. */
+export function resourcesOfSpec(spec) {
+  const out = new Map();
+  for (const [path, ops] of Object.entries(spec.paths)) {
+    const m = PATH_RE.exec(path);
+    if (!m) continue;
+    const [, coreV, group = '', groupV, , nsPart, plural, , sub] = m;
+    if (plural === 'namespaces' && nsPart) continue;
+    const key = `${group}/${coreV ?? groupV}/${plural}`;
+    let r = out.get(key);
+    if (!r) out.set(key, (r = { kind: undefined, namespaced: false, verbs: new Set(), subresources: new Set() }));
+    for (const [method, op] of Object.entries(ops)) {
+      if (method === 'parameters') continue;
+      if (sub) {
+        r.subresources.add(sub);
+        continue;
+      }
+      r.kind ??= op['x-kubernetes-group-version-kind']?.kind;
+      if (nsPart) r.namespaced = true;
+      const verb = ACTION_VERB[op['x-kubernetes-action']];
+      if (verb) r.verbs.add(verb);
+    }
+  }
+  return out;
 }
 
-/** API group -> d.ts module directory. */
-const groupModule = (group) => (group === '' ? 'core' : group.split('.')[0]);
+function checkRegistry(kinds, spec) {
+  const resources = resourcesOfSpec(spec);
+  const problems = [];
+  for (const k of kinds) {
+    const r = resources.get(`${k.group}/${k.version}/${k.plural}`);
+    if (!r) {
+      problems.push(`${k.kind}: no resource ${k.group}/${k.version}/${k.plural} in the spec`);
+      continue;
+    }
+    const verbs = [...r.verbs].sort();
+    const want = k.verbs === 'nodc' ? CRUD.filter((v) => v !== 'deletecollection') : (k.verbs ?? CRUD);
+    if (r.kind !== k.kind) problems.push(`${k.plural}: kind ${r.kind} in the spec, ${k.kind} in kinds.ts`);
+    if (r.namespaced !== k.namespaced) problems.push(`${k.kind}: namespaced ${r.namespaced} in the spec`);
+    if (verbs.join() !== [...want].sort().join()) problems.push(`${k.kind}: verbs [${verbs}] in the spec, [${want}] in kinds.ts`);
+    if (r.subresources.has('status') !== k.hasStatus) problems.push(`${k.kind}: status subresource ${r.subresources.has('status')} in the spec`);
+  }
+  if (problems.length) throw new Error(`src/api/kinds.ts disagrees with the upstream spec:\n  ${problems.join('\n  ')}`);
+}
+
+/** The spec's definition id of a kind ("io.k8s.api.apps.v1.Deployment"), from x-kubernetes-group-version-kind. */
+export function definitionIdOf(spec, group, version, kind) {
+  for (const [id, d] of Object.entries(spec.definitions))
+    if ((d['x-kubernetes-group-version-kind'] ?? []).some((g) => g.group === group && g.version === version && g.kind === kind)) return id;
+  throw new Error(`no definition for ${group}/${version} ${kind} in the spec`);
+}
 
 export const QUANTITY_PATTERN = '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$';
 const INT_OR_STRING = 'io.k8s.apimachinery.pkg.util.intstr.IntOrString';
 
-// Enums upstream declares (OpenAPI "Possible enum values") but the d.ts only describes in prose.
+// Enums upstream validates (its "Possible enum values") that the v2 spec only describes in prose.
 // Key: <definition id>.<property>; for arrays the enum applies to the items.
 const C = 'io.k8s.api.core.v1';
 const A = 'io.k8s.api.apps.v1';
@@ -115,131 +172,78 @@ export const ENUMS = {
   [`io.k8s.api.storage.v1.StorageClass.reclaimPolicy`]: reclaim,
   [`io.k8s.api.storage.v1.StorageClass.volumeBindingMode`]: ['Immediate', 'WaitForFirstConsumer'],
 };
-/** `number` fields that are not integers upstream (none in the kinds kctl serves today). */
-const FLOAT_FIELDS = new Set([]);
+
+const QUANTITY = 'io.k8s.apimachinery.pkg.api.resource.Quantity';
 
 function main() {
+  const spec = readSpec();
   const kinds = readKinds();
-  const modules = [...new Set(kinds.map((k) => `${groupModule(k.group)}/${k.version}`))];
-  const program = ts.createProgram(
-    modules.map((m) => join(typesDir, `${m}.d.ts`)),
-    { noEmit: true, target: ts.ScriptTarget.ES2022, types: [] },
-  );
-  const checker = program.getTypeChecker();
-
+  checkRegistry(kinds, spec);
   const defs = {};
   const queue = [];
-  const declById = new Map();
-
-  const doc = (node) => {
-    const sym = node.name ? checker.getSymbolAtLocation(node.name) : undefined;
-    return sym ? ts.displayPartsToString(sym.getDocumentationComment(checker)).trim() : '';
-  };
-  const moduleOf = (decl) =>
-    relative(typesDir, decl.getSourceFile().fileName)
-      .replace(/\\/g, '/')
-      .replace(/\.d\.ts$/, '');
-  const idOf = (decl) => `${defPrefix(moduleOf(decl))}.${decl.name.text}`;
-  const ref = (id) => ({ $ref: `_defs.json#/definitions/${id}` });
-
-  function enqueue(decl) {
-    const id = idOf(decl);
-    if (!declById.has(id)) {
-      declById.set(id, decl);
+  const seen = new Set();
+  const ref = (id) => {
+    if (!seen.has(id)) {
+      if (!spec.definitions[id]) throw new Error(`missing definition ${id}`);
+      seen.add(id);
       queue.push(id);
     }
-    return id;
-  }
+    return { $ref: `_defs.json#/definitions/${id}` };
+  };
+  const localId = (r) => r.slice('#/definitions/'.length);
 
-  function resolveDecl(typeName) {
-    let sym = checker.getSymbolAtLocation(typeName);
-    if (!sym) throw new Error(`unresolved type ${typeName.getText()}`);
-    if (sym.flags & ts.SymbolFlags.Alias) sym = checker.getAliasedSymbol(sym);
-    const decl = sym.declarations?.[0];
-    if (!decl) throw new Error(`no declaration for ${typeName.getText()}`);
-    return decl;
-  }
-
-  function typeSchema(node, fieldKey) {
-    switch (node.kind) {
-      case ts.SyntaxKind.StringKeyword:
-        return { type: 'string' };
-      case ts.SyntaxKind.BooleanKeyword:
+  function typeSchema(s, fieldKey) {
+    if (s.$ref) return ref(localId(s.$ref));
+    switch (s.type) {
+      case 'string':
+        return s.format === 'int-or-string' ? ref(INT_OR_STRING) : { type: 'string' };
+      case 'boolean':
         return { type: 'boolean' };
-      case ts.SyntaxKind.NumberKeyword:
-        return { type: FLOAT_FIELDS.has(fieldKey) ? 'number' : 'integer' };
-      case ts.SyntaxKind.LiteralType:
-        if (ts.isStringLiteral(node.literal)) return { type: 'string' };
-        break;
-      case ts.SyntaxKind.UnionType: {
-        const kinds = node.types.map((t) => t.kind).sort();
-        if (kinds.length === 2 && kinds[0] === ts.SyntaxKind.NumberKeyword && kinds[1] === ts.SyntaxKind.StringKeyword)
-          return ref(INT_OR_STRING);
-        break;
-      }
-      case ts.SyntaxKind.TypeLiteral: {
-        const idx = node.members.find((m) => ts.isIndexSignatureDeclaration(m));
-        if (idx && node.members.length === 1) return { type: 'object', additionalProperties: typeSchema(idx.type, fieldKey) };
-        break;
-      }
-      case ts.SyntaxKind.TypeReference: {
-        const name = node.typeName.getText();
-        if (name === 'Array' && node.typeArguments?.length === 1)
-          return { type: 'array', items: typeSchema(node.typeArguments[0], fieldKey) };
-        return ref(enqueue(resolveDecl(node.typeName)));
-      }
+      case 'integer':
+        return { type: 'integer' };
+      case 'number':
+        return { type: 'number' };
+      case 'array':
+        return { type: 'array', items: typeSchema(s.items, fieldKey) };
+      case 'object':
+        if (s.additionalProperties) return { type: 'object', additionalProperties: typeSchema(s.additionalProperties, fieldKey) };
+        return { type: 'object' };
+      case undefined:
+        return {};
     }
-    throw new Error(`unsupported type ${ts.SyntaxKind[node.kind]} "${node.getText()}" at ${fieldKey}`);
+    throw new Error(`unsupported schema ${JSON.stringify(s)} at ${fieldKey}`);
   }
 
-  function defSchema(id, decl) {
-    const description = doc(decl);
-    if (ts.isTypeAliasDeclaration(decl)) {
-      if (id === 'io.k8s.apimachinery.pkg.api.resource.Quantity')
-        return { description, type: ['string', 'number'], pattern: QUANTITY_PATTERN };
-      if (decl.type.kind === ts.SyntaxKind.StringKeyword) return { description, type: 'string' };
-      throw new Error(`unsupported alias ${id}`);
+  function defSchema(id) {
+    const d = spec.definitions[id];
+    const description = d.description ?? '';
+    if (id === QUANTITY) return { description, type: ['string', 'number'], pattern: QUANTITY_PATTERN };
+    if (id === INT_OR_STRING) return { description, type: ['integer', 'string'] };
+    if (!d.properties) {
+      if (d.type === 'string') return { description, type: 'string' };
+      return { description, 'x-kubernetes-preserve-unknown-fields': true }; // any JSON
     }
-    if (!ts.isInterfaceDeclaration(decl)) throw new Error(`unsupported declaration for ${id}`);
-    if (decl.members.length === 0) return { description, 'x-kubernetes-preserve-unknown-fields': true }; // any JSON
     const properties = {};
-    const required = [];
-    for (const m of decl.members) {
-      if (!ts.isPropertySignature(m) || !m.type) throw new Error(`unsupported member in ${id}`);
-      const name = m.name.text ?? m.name.getText();
+    for (const [name, p] of Object.entries(d.properties)) {
       const key = `${id}.${name}`;
-      let s = typeSchema(m.type, key);
+      let s = typeSchema(p, key);
       const values = ENUMS[key];
       if (values) {
         if (s.type === 'array') s = { ...s, items: { ...s.items, enum: values } };
         else s = { ...s, enum: values };
       }
-      const d = doc(m);
       // $ref siblings: keep the field's own description next to the reference (explain prints both).
-      properties[name] = d ? { description: d, ...s } : s;
-      if (!m.questionToken) required.push(name);
+      properties[name] = p.description ? { description: p.description, ...s } : s;
     }
     const out = { description, type: 'object', properties, additionalProperties: false };
-    if (required.length) out.required = required;
+    if (d.required?.length) out.required = [...d.required].sort();
     return out;
   }
 
-  const kindFiles = [];
-  for (const k of kinds) {
-    const mod = `${groupModule(k.group)}/${k.version}`;
-    const sf = program.getSourceFile(join(typesDir, `${mod}.d.ts`));
-    const decl = sf?.statements.find((s) => ts.isInterfaceDeclaration(s) && s.name.text === k.kind);
-    if (!decl) throw new Error(`interface ${k.kind} not found in ${mod}.d.ts`);
-    kindFiles.push({ k, id: enqueue(decl) });
-  }
-  defs[INT_OR_STRING] = {
-    description:
-      'IntOrString is a type that can hold an int32 or a string.  When used in JSON or YAML marshalling and unmarshalling, it produces or consumes the inner type.  This allows you to have, for example, a JSON field that can accept a name or number.',
-    type: ['integer', 'string'],
-  };
+  const kindFiles = kinds.map((k) => ({ k, id: localId(ref(definitionIdOf(spec, k.group, k.version, k.kind)).$ref.replace('_defs.json', '')) }));
   while (queue.length) {
     const id = queue.shift();
-    defs[id] = defSchema(id, declById.get(id));
+    defs[id] = defSchema(id);
   }
   for (const key of Object.keys(ENUMS)) {
     const [defId, prop] = [key.slice(0, key.lastIndexOf('.')), key.slice(key.lastIndexOf('.') + 1)];

@@ -13,7 +13,14 @@ export interface KindInfo {
   categories: string[];
   /** kinds whose spec is not under .spec (no generation bump rules) keep their data at top level */
   hasStatus: boolean;
+  /** REST verbs as discovery lists them (sorted); kinds without get/list are virtual (reviews, bindings) */
+  verbs: readonly string[];
 }
+
+/** The verbs of an ordinary stored kind. */
+export const CRUD = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'] as const;
+const NO_DELETECOLLECTION = CRUD.filter((v) => v !== 'deletecollection');
+const CREATE_ONLY = ['create'] as const;
 
 const k = (
   kind: string,
@@ -24,10 +31,11 @@ const k = (
   namespaced: boolean,
   categories: string[] = [],
   hasStatus = true,
-): KindInfo => ({ kind, plural, singular: kind.toLowerCase(), shortNames, group, version, namespaced, categories, hasStatus });
+  verbs: readonly string[] = CRUD,
+): KindInfo => ({ kind, plural, singular: kind.toLowerCase(), shortNames, group, version, namespaced, categories, hasStatus, verbs });
 
 export const KINDS: readonly KindInfo[] = [
-  k('Namespace', 'namespaces', ['ns'], '', 'v1', false),
+  k('Namespace', 'namespaces', ['ns'], '', 'v1', false, [], true, NO_DELETECOLLECTION),
   k('Node', 'nodes', ['no'], '', 'v1', false),
   k('Pod', 'pods', ['po'], '', 'v1', true, ['all']),
   k('ConfigMap', 'configmaps', ['cm'], '', 'v1', true, [], false),
@@ -47,7 +55,55 @@ export const KINDS: readonly KindInfo[] = [
   k('CronJob', 'cronjobs', ['cj'], 'batch', 'v1', true, ['all']),
   k('EndpointSlice', 'endpointslices', [], 'discovery.k8s.io', 'v1', true, [], false),
   k('StorageClass', 'storageclasses', ['sc'], 'storage.k8s.io', 'v1', false, [], false),
+  // The other kinds a Kubernetes 1.32 API server serves by default (stored and validated; see kind-support.ts for
+  // which of them kctl enforces). Checked against the vendored upstream spec by scripts/gen-schemas.mjs.
+  k('Binding', 'bindings', [], '', 'v1', true, [], false, CREATE_ONLY),
+  k('ComponentStatus', 'componentstatuses', ['cs'], '', 'v1', false, [], false, ['get', 'list']),
+  k('LimitRange', 'limitranges', ['limits'], '', 'v1', true, [], false),
+  k('PodTemplate', 'podtemplates', [], '', 'v1', true, [], false),
+  k('ReplicationController', 'replicationcontrollers', ['rc'], '', 'v1', true, ['all']),
+  k('ResourceQuota', 'resourcequotas', ['quota'], '', 'v1', true),
+  k('MutatingWebhookConfiguration', 'mutatingwebhookconfigurations', [], 'admissionregistration.k8s.io', 'v1', false, ['api-extensions'], false),
+  k('ValidatingAdmissionPolicy', 'validatingadmissionpolicies', [], 'admissionregistration.k8s.io', 'v1', false, ['api-extensions']),
+  k('ValidatingAdmissionPolicyBinding', 'validatingadmissionpolicybindings', [], 'admissionregistration.k8s.io', 'v1', false, ['api-extensions'], false),
+  k('ValidatingWebhookConfiguration', 'validatingwebhookconfigurations', [], 'admissionregistration.k8s.io', 'v1', false, ['api-extensions'], false),
+  k('CustomResourceDefinition', 'customresourcedefinitions', ['crd', 'crds'], 'apiextensions.k8s.io', 'v1', false, ['api-extensions']),
+  k('APIService', 'apiservices', [], 'apiregistration.k8s.io', 'v1', false, ['api-extensions']),
+  k('SelfSubjectReview', 'selfsubjectreviews', [], 'authentication.k8s.io', 'v1', false, [], false, CREATE_ONLY),
+  k('TokenReview', 'tokenreviews', [], 'authentication.k8s.io', 'v1', false, [], false, CREATE_ONLY),
+  k('LocalSubjectAccessReview', 'localsubjectaccessreviews', [], 'authorization.k8s.io', 'v1', true, [], false, CREATE_ONLY),
+  k('SelfSubjectAccessReview', 'selfsubjectaccessreviews', [], 'authorization.k8s.io', 'v1', false, [], false, CREATE_ONLY),
+  k('SelfSubjectRulesReview', 'selfsubjectrulesreviews', [], 'authorization.k8s.io', 'v1', false, [], false, CREATE_ONLY),
+  k('SubjectAccessReview', 'subjectaccessreviews', [], 'authorization.k8s.io', 'v1', false, [], false, CREATE_ONLY),
+  k('HorizontalPodAutoscaler', 'horizontalpodautoscalers', ['hpa'], 'autoscaling', 'v2', true, ['all']),
+  k('CertificateSigningRequest', 'certificatesigningrequests', ['csr'], 'certificates.k8s.io', 'v1', false),
+  k('Lease', 'leases', [], 'coordination.k8s.io', 'v1', true, [], false),
+  // events.k8s.io/v1 Event is served from the same storage as core v1 Events (discovery and reads only: kctl does
+  // not convert between the two shapes, so it refuses to write this version; see isStorageAlias)
+  k('Event', 'events', ['ev'], 'events.k8s.io', 'v1', true, [], false),
+  k('FlowSchema', 'flowschemas', [], 'flowcontrol.apiserver.k8s.io', 'v1', false),
+  k('PriorityLevelConfiguration', 'prioritylevelconfigurations', [], 'flowcontrol.apiserver.k8s.io', 'v1', false),
+  k('IngressClass', 'ingressclasses', [], 'networking.k8s.io', 'v1', false, [], false),
+  k('Ingress', 'ingresses', ['ing'], 'networking.k8s.io', 'v1', true),
+  k('NetworkPolicy', 'networkpolicies', ['netpol'], 'networking.k8s.io', 'v1', true, [], false),
+  k('RuntimeClass', 'runtimeclasses', [], 'node.k8s.io', 'v1', false, [], false),
+  k('PodDisruptionBudget', 'poddisruptionbudgets', ['pdb'], 'policy', 'v1', true),
+  k('ClusterRoleBinding', 'clusterrolebindings', [], 'rbac.authorization.k8s.io', 'v1', false, [], false),
+  k('ClusterRole', 'clusterroles', [], 'rbac.authorization.k8s.io', 'v1', false, [], false),
+  k('RoleBinding', 'rolebindings', [], 'rbac.authorization.k8s.io', 'v1', true, [], false),
+  k('Role', 'roles', [], 'rbac.authorization.k8s.io', 'v1', true, [], false),
+  k('PriorityClass', 'priorityclasses', ['pc'], 'scheduling.k8s.io', 'v1', false, [], false),
+  k('CSIDriver', 'csidrivers', [], 'storage.k8s.io', 'v1', false, [], false),
+  k('CSINode', 'csinodes', [], 'storage.k8s.io', 'v1', false, [], false),
+  k('CSIStorageCapacity', 'csistoragecapacities', [], 'storage.k8s.io', 'v1', true, [], false),
+  k('VolumeAttachment', 'volumeattachments', [], 'storage.k8s.io', 'v1', false),
 ];
+
+/** True for a kind served from another kind's storage (events.k8s.io Event): readable, not writable by kctl. */
+export const isStorageAlias = (ki: KindInfo): boolean => KINDS.find((x) => x.plural === ki.plural) !== ki;
+
+/** True for kinds that exist only as requests (reviews, bindings) or computed reads: nothing to store or get. */
+export const isVirtual = (ki: KindInfo): boolean => !ki.verbs.includes('get') || !ki.verbs.includes('create');
 
 export const apiVersionOf = (ki: KindInfo): string => (ki.group ? `${ki.group}/${ki.version}` : ki.version);
 

@@ -1,6 +1,7 @@
 // Strategic-merge-patch metadata for the kinds kctl knows: which lists merge element-wise by which key, which
 // lists of scalars merge as sets, and which maps clear unlisted keys (retainKeys). Written from the
-// `patchStrategy` / `patchMergeKey` struct tags of k8s.io/api (core/v1, apps/v1, batch/v1, meta/v1).
+// `patchStrategy` / `patchMergeKey` struct tags of k8s.io/api (core/v1, apps/v1, batch/v1, meta/v1) and, for the
+// other 1.32 kinds, the spec's x-kubernetes-patch-merge-key (PDB's spec.selector `replace` is not modelled).
 // Every field not listed here is "replace": a list is replaced wholesale (atomic), a map is merged key by key.
 
 export interface PatchMeta {
@@ -117,6 +118,26 @@ export const MERGE_KEYS: Readonly<Record<string, PatchMetaTable>> = {
   Event: base(),
   ControllerRevision: base(),
   StorageClass: base({ mountOptions: atomic, allowedTopologies: atomic }),
+  // The other 1.32 kinds: their x-kubernetes-patch-merge-key fields in the upstream spec (scripts/upstream/).
+  ReplicationController: base({ ...POD_TEMPLATE('spec.template'), ...CONDITIONS }),
+  PodTemplate: base(POD_TEMPLATE('template')),
+  MutatingWebhookConfiguration: base({ webhooks: merge('name'), 'webhooks.matchConditions': merge('name') }),
+  ValidatingWebhookConfiguration: base({ webhooks: merge('name'), 'webhooks.matchConditions': merge('name') }),
+  ValidatingAdmissionPolicy: base({ 'spec.matchConditions': merge('name'), 'spec.variables': merge('name') }),
+  APIService: base(CONDITIONS),
+  FlowSchema: base(CONDITIONS),
+  PriorityLevelConfiguration: base(CONDITIONS),
+  PodDisruptionBudget: base(CONDITIONS),
+  CSINode: base({ 'spec.drivers': merge('name') }),
+  ...Object.fromEntries(
+    [
+      'Binding', 'ComponentStatus', 'LimitRange', 'ResourceQuota', 'ValidatingAdmissionPolicyBinding', 'CustomResourceDefinition',
+      'SelfSubjectReview', 'TokenReview', 'LocalSubjectAccessReview', 'SelfSubjectAccessReview', 'SelfSubjectRulesReview',
+      'SubjectAccessReview', 'HorizontalPodAutoscaler', 'CertificateSigningRequest', 'Lease', 'IngressClass', 'Ingress',
+      'NetworkPolicy', 'RuntimeClass', 'ClusterRoleBinding', 'ClusterRole', 'RoleBinding', 'Role', 'PriorityClass', 'CSIDriver',
+      'CSIStorageCapacity', 'VolumeAttachment',
+    ].map((kind) => [kind, base()]),
+  ),
 };
 
 /** True when kctl has strategic-merge metadata for the kind (kubectl refuses strategic patches otherwise). */

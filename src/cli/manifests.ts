@@ -1,6 +1,6 @@
 // `-f` input for mutating verbs: load, resolve kinds, validate every object (all-or-nothing), default the
 // namespace. Nothing is written unless the whole batch is valid.
-import { kindByKind, type KindInfo } from '../api/kinds.js';
+import { apiVersionOf, isStorageAlias, isVirtual, kindByKind, type KindInfo } from '../api/kinds.js';
 import type { KubeObject, Sourced } from '../api/types.js';
 import type { ValidateMode } from '../api/validate.js';
 import { KctlError, MultiError, ValidationError, type FieldError } from '../util/errors.js';
@@ -20,6 +20,13 @@ export interface ResolvedManifest {
 function unknownKind(obj: KubeObject, file: string): string {
   const ns = obj.metadata?.namespace ?? '';
   return `resource mapping not found for name: "${obj.metadata?.name ?? ''}" namespace: "${ns}" from "${file}": no matches for kind "${obj.kind}" in version "${obj.apiVersion}"`;
+}
+
+/** Kinds kctl knows but cannot write from a manifest (review requests, a kind served from another's storage). */
+function refusedKind(ki: KindInfo): string | undefined {
+  if (isVirtual(ki)) return `${apiVersionOf(ki)} ${ki.kind}: the server does not allow this method on the requested resource`;
+  if (isStorageAlias(ki)) return `kctl keeps ${apiVersionOf(ki)} ${ki.kind} objects as core v1 ${ki.kind} and cannot convert them: use apiVersion: v1`;
+  return undefined;
 }
 
 /** Loads `-f` manifests and validates them; throws (MultiError) before anything is written. */
@@ -57,6 +64,11 @@ export async function loadAndValidatePartial(
     const ki = kindByKind(obj.apiVersion, obj.kind);
     if (!ki) {
       errors.push(new KctlError('Invalid', unknownKind(obj, sourced.file), { source: where }));
+      continue;
+    }
+    const refused = refusedKind(ki);
+    if (refused) {
+      errors.push(new KctlError('Invalid', refused, { source: where }));
       continue;
     }
     const found: FieldError[] = await validateObject(obj, { mode: opts.mode });

@@ -22,9 +22,10 @@ export function register(program: Command, ctx: CliContext): void {
       }
       if (f.apiGroup !== undefined) kinds = kinds.filter((k) => k.group === (f.apiGroup === 'core' ? '' : f.apiGroup));
       // kubectl lists the core group first, then groups by name; within a group by resource name
-      kinds.sort((a, b) =>
-        f.sortBy === 'kind' ? a.kind.localeCompare(b.kind) : f.sortBy === 'name' ? a.plural.localeCompare(b.plural) : a.group.localeCompare(b.group) || a.plural.localeCompare(b.plural),
-      );
+      // (kubectl's sortableResource: byte-wise string comparison, ties by resource name)
+      const cmp = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
+      const key = (k: (typeof kinds)[number]): string => (f.sortBy === 'kind' ? k.kind : f.sortBy === 'name' ? k.plural : k.group);
+      kinds.sort((a, b) => cmp(key(a), key(b)) || cmp(a.plural, b.plural));
       if (f.output === 'name') {
         for (const k of kinds) ctx.out(`${k.plural}${k.group ? '.' + k.group : ''}\n`);
         return;
@@ -33,9 +34,8 @@ export function register(program: Command, ctx: CliContext): void {
       const rows: string[][] = [];
       const wide = f.output === 'wide';
       if (f.headers !== false) rows.push(['NAME', 'SHORTNAMES', 'APIVERSION', 'NAMESPACED', 'KIND', ...(wide ? ['VERBS', 'CATEGORIES'] : [])]);
-      const verbs = '[create delete deletecollection get list patch update watch]';
       for (const k of kinds)
-        rows.push([k.plural, k.shortNames.join(','), apiVersionOf(k), String(k.namespaced), k.kind, ...(wide ? [verbs, k.categories.join(',')] : [])]);
+        rows.push([k.plural, k.shortNames.join(','), apiVersionOf(k), String(k.namespaced), k.kind, ...(wide ? [`[${k.verbs.join(' ')}]`, k.categories.join(',')] : [])]);
       ctx.out(tableTabwrite(rows.map((r) => r.join('\t') + '\n').join('')));
     });
 }

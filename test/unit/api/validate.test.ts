@@ -149,7 +149,7 @@ describe('checkTypeMeta', () => {
     [{ kind: 'Pod' }, ['apiVersion: apiVersion not set']],
     [{}, ['apiVersion: apiVersion not set', 'kind: kind not set']],
     [{ apiVersion: 'v1', kind: 'Deployment' }, ['kind: no matches for kind "Deployment" in version "v1" (ensure CRDs are installed first)']],
-    [{ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' }, ['kind: no matches for kind "Ingress" in version "networking.k8s.io/v1" (ensure CRDs are installed first)']],
+    [{ apiVersion: 'extensions/v1beta1', kind: 'Ingress' }, ['kind: no matches for kind "Ingress" in version "extensions/v1beta1" (ensure CRDs are installed first)']],
     ['a string', [': invalid object to validate']],
     [[], [': invalid object to validate']],
   ])('%j', (obj, want) => {

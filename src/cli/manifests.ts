@@ -1,6 +1,7 @@
 // `-f` input for mutating verbs: load, resolve kinds, validate every object (all-or-nothing), default the
 // namespace. Nothing is written unless the whole batch is valid.
 import { apiVersionOf, isStorageAlias, isVirtual, kindByKind, type KindInfo } from '../api/kinds.js';
+import { noMatchesForManifest } from '../api/kind-support.js';
 import type { KubeObject, Sourced } from '../api/types.js';
 import type { ValidateMode } from '../api/validate.js';
 import { KctlError, MultiError, ValidationError, type FieldError } from '../util/errors.js';
@@ -15,11 +16,6 @@ export interface ResolvedManifest {
   sourced: Sourced<KubeObject>;
   object: KubeObject;
   kind: KindInfo;
-}
-
-function unknownKind(obj: KubeObject, file: string): string {
-  const ns = obj.metadata?.namespace ?? '';
-  return `resource mapping not found for name: "${obj.metadata?.name ?? ''}" namespace: "${ns}" from "${file}": no matches for kind "${obj.kind}" in version "${obj.apiVersion}"`;
 }
 
 /** Kinds kctl knows but cannot write from a manifest (review requests, a kind served from another's storage). */
@@ -63,7 +59,7 @@ export async function loadAndValidatePartial(
     const where = sourceAt(sourced);
     const ki = kindByKind(obj.apiVersion, obj.kind);
     if (!ki) {
-      errors.push(new KctlError('Invalid', unknownKind(obj, sourced.file), { source: where }));
+      errors.push(new KctlError('Invalid', noMatchesForManifest(obj, sourced.file), { source: where }));
       continue;
     }
     const refused = refusedKind(ki);

@@ -57,13 +57,14 @@ export async function selectObjects(
     errors.push(...loaded.errors);
     const { sourceAt } = await import('../manifest/loader.js');
     const { kindByKind } = await import('../api/kinds.js');
+    const { noMatchesForManifest } = await import('../api/kind-support.js');
     requests = [];
     const nsOf = new Map<string, string>();
     for (const s of loaded.objects) {
       const ki = kindByKind(s.object.apiVersion, s.object.kind) ?? resolveKindOrUndefined(resolveKind, s.object.kind);
       const name = s.object.metadata?.name;
       if (!ki) {
-        errors.push(new KctlError('Invalid', `resource mapping not found for name: "${name ?? ''}" namespace: "${s.object.metadata?.namespace ?? ''}" from "${s.file}": no matches for kind "${s.object.kind}" in version "${s.object.apiVersion}"`, { source: sourceAt(s) }));
+        errors.push(new KctlError('Invalid', noMatchesForManifest(s.object, s.file), { source: sourceAt(s) }));
         continue;
       }
       if (typeof name !== 'string' || name === '') {

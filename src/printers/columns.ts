@@ -5,6 +5,7 @@ import type { KubeObject } from '../api/types.js';
 import { formatLabels, formatLabelSelector, selectorFromLabelSelector, selectorString } from '../api/labels.js';
 import { age, humanDuration, parseTime } from './age.js';
 import { formatQuantity } from './quantity.js';
+import { KIND_TABLES } from './columns-kinds.js';
 
 export interface ColumnContext {
   now: Date;
@@ -654,5 +655,5 @@ export const DEFAULT_COLUMNS: Column[] = [NAME, AGE];
 
 /** The columns of a kind's table, -o wide ones flagged (NAME AGE for kinds the server has no printer for). */
 export function columnsFor(kind: string): Column[] {
-  return TABLES[kind]?.() ?? DEFAULT_COLUMNS;
+  return (TABLES[kind] ?? KIND_TABLES[kind])?.() ?? DEFAULT_COLUMNS;
 }

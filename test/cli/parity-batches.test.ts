@@ -18,7 +18,7 @@ const BATCH = [
 writeFileSync(join(t.home, 'batch.yaml'), BATCH);
 
 const INVALID = 'error: batch.yaml:9:11: ConfigMap "two": data[a]: Invalid value: [1]: data[a] in body must be of type string: "array"\n';
-const UNKNOWN = 'error: batch.yaml:11:1: resource mapping not found for name: "three" namespace: "" from "batch.yaml": no matches for kind "Nope" in version "v1"\n';
+const UNKNOWN = 'error: batch.yaml:11:1: resource mapping not found for name: "three" namespace: "" from "batch.yaml": no matches for kind "Nope" in version "v1"\nensure CRDs are installed first\n';
 const MISSING = 'Error from server (NotFound): configmaps "two" not found\n';
 
 describe('apply of a batch with broken documents', () => {

@@ -47,6 +47,8 @@ export async function runApply(o: ApplyOptions, ctx: CliContext): Promise<void> 
     errors.push(...r.errors);
     if (manifests.length === 0 && errors.length === 0) throw new KctlError('Invalid', 'no objects passed to apply');
   } else manifests = await loadAndValidate(ctx, o, { mode: o.validate, verb: 'apply' });
+  const { notEnforcedWarnings } = await import('../../api/kind-support.js');
+  for (const w of notEnforcedWarnings(manifests.map((m) => m.kind))) ctx.warn(w);
   const { applyObject } = await import('../../apply/last-applied.js');
   const store = await ctx.store();
   const printed: KubeObject[] = [];

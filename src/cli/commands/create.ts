@@ -25,6 +25,8 @@ export interface CreateOptions extends ManifestFlags {
 
 export async function runCreate(o: CreateOptions, ctx: CliContext): Promise<void> {
   const manifests = await loadAndValidate(ctx, o, { mode: o.validate, verb: 'create' });
+  const { notEnforcedWarnings } = await import('../../api/kind-support.js');
+  for (const w of notEnforcedWarnings(manifests.map((m) => m.kind))) ctx.warn(w);
   const { withLastApplied, setDefaultNamespace } = await import('../../apply/last-applied.js');
   const store = await ctx.store();
   const errors: KctlError[] = [];

@@ -34,6 +34,8 @@ export interface CliContext {
   runtime(): Promise<ContainerRuntime>;
   /** colour only on a TTY and when NO_COLOR is unset */
   color: boolean;
+  /** the runtime the caller passed (tests), which `kctl controller` runs its cluster over; default none (Docker) */
+  injectedRuntime?: ContainerRuntime;
   /** true when the caller passed its own store (tests): no background controller is started */
   injectedStore: boolean;
   /** -v / --v=N */

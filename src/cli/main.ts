@@ -56,6 +56,7 @@ function makeContext(io: CliIO, deps: CliDeps, program: Command): CliContext {
     home,
     color,
     injectedStore: Boolean(deps.store),
+    ...(deps.runtime ? { injectedRuntime: deps.runtime } : {}),
     get verbosity() {
       return Number(opts().v ?? 0) || 0;
     },
@@ -68,7 +69,10 @@ function makeContext(io: CliIO, deps: CliDeps, program: Command): CliContext {
     runtime() {
       runtime ??= deps.runtime
         ? Promise.resolve(deps.runtime)
-        : import('../runtime/docker/docker-runtime.js').then((m) => new m.DockerRuntime({ host: env.DOCKER_HOST }));
+        : Promise.all([import('../runtime/docker/docker-runtime.js'), import('../cluster/config.js')]).then(([m, c]) => {
+            const s = c.engineSettings(env);
+            return new m.DockerRuntime({ host: s.dockerHost, testRun: s.testRun });
+          });
       return runtime;
     },
     namespace: () => opts().namespace || 'default',

@@ -15,6 +15,7 @@ import { NOP_LOGGER, type Logger, type Reconciler } from '../controllers/reconci
 import { NodeController } from '../scheduler/node.js';
 import { Scheduler, DEFAULT_SCHEDULER_NAME } from '../scheduler/scheduler.js';
 import type { ClusterConfig } from './config.js';
+import type { DockerRuntime } from '../runtime/docker/docker-runtime.js';
 import { DeploymentController } from '../controllers/deployment/deployment-controller.js';
 import { ReplicaSetController } from '../controllers/replicaset/replicaset-controller.js';
 import { StatefulSetController } from '../controllers/statefulset/statefulset-controller.js';
@@ -160,14 +161,10 @@ interface KubeletExtras {
   stop?(): void;
 }
 
-async function defaultRuntime(config: ClusterConfig, cluster: string | undefined): Promise<ContainerRuntime> {
+/** The Docker runtime the settings describe (`cluster`: this home's id on the engine). */
+export async function createDockerRuntime(config: Pick<ClusterConfig, 'dockerHost' | 'testRun' | 'allowPrivileged'>, cluster: string | undefined): Promise<DockerRuntime> {
   const { DockerRuntime } = await import('../runtime/docker/docker-runtime.js');
-  return new DockerRuntime({
-    cluster,
-    ...(config.dockerHost !== undefined ? { host: config.dockerHost } : {}),
-    ...(config.testRun !== undefined ? { testRun: config.testRun } : {}),
-    allowPrivileged: config.allowPrivileged,
-  });
+  return new DockerRuntime({ cluster, host: config.dockerHost, testRun: config.testRun, allowPrivileged: config.allowPrivileged });
 }
 
 export class Cluster {
@@ -236,7 +233,7 @@ export class Cluster {
     }
     // this home's identity on a shared engine: its containers carry it, and it sees only those
     const clusterId = (await this._store.tryGet({ resource: 'namespaces', name: 'kube-system' }))?.metadata.uid;
-    this._runtime = this.opts.runtime ?? (await defaultRuntime(config, clusterId));
+    this._runtime = this.opts.runtime ?? (await createDockerRuntime(config, clusterId));
     const store = this._store;
     const runtime = this._runtime;
     const recorder = (component: string, host?: string): EventRecorder => new EventRecorder({ store, clock, component, host, log });

@@ -126,6 +126,12 @@ function quantitySetting(env: Env, fileAlloc: Record<string, unknown>, envName: 
   return s;
 }
 
+/** Where the Docker engine is and which test run kctl's engine objects belong to: the controller's settings
+ *  (with config.json) and, from the environment alone, what the CLI verbs that talk to the engine use. */
+export function engineSettings(env: Env, file: Record<string, unknown> = {}): Pick<ClusterConfig, 'dockerHost' | 'testRun'> {
+  return { dockerHost: stringSetting(env, file, 'DOCKER_HOST', 'dockerHost'), testRun: stringSetting(env, file, 'KCTL_TEST_RUN', 'testRun') };
+}
+
 /** Reads $KCTL_HOME/config.json: {} when absent; KctlError when it is not a JSON object. */
 export async function readConfigFile(home: string): Promise<Record<string, unknown>> {
   const path = join(home, CONFIG_FILE);
@@ -174,11 +180,10 @@ export function configFrom(home: string, env: Env, file: Record<string, unknown>
     backoffMaxMs,
     backoffResetMs: msSetting(env, file, 'KCTL_BACKOFF_RESET_MS', 'backoffResetMs', DEFAULTS.backoffResetMs, 1),
     allocatable,
-    dockerHost: stringSetting(env, file, 'DOCKER_HOST', 'dockerHost'),
+    ...engineSettings(env, file),
     allowPrivileged: boolSetting(env, file, 'KCTL_ALLOW_PRIVILEGED', 'allowPrivileged'),
     proxyBindAddress: stringSetting(env, file, 'KCTL_PROXY_BIND_ADDRESS', 'proxyBindAddress') ?? DEFAULTS.proxyBindAddress,
     nodeName: nodeName !== undefined ? nodeNameFromHostname(nodeName) : nodeNameFromHostname(opts.hostName ?? hostname()),
-    testRun: stringSetting(env, file, 'KCTL_TEST_RUN', 'testRun'),
   };
 }
 

@@ -14,7 +14,11 @@ import {
   isRuntimeConflict,
   isRuntimeNotFound,
   RuntimeError,
-  type ContainerRuntime,
+  type ContainerManager,
+  type EngineVolumes,
+  type ImageManager,
+  type PodSandboxManager,
+  type RuntimeVersioner,
   type ContainerSummary,
   type EngineVolume,
   type PortMapping,
@@ -64,6 +68,10 @@ import { credentialsFor, pullWithCredentials } from './pull-secrets.js';
 import { defaultSecretVolumeDir } from './atomic-writer.js';
 import { ReferenceIndex, podSpecReferences } from '../api/pod-refs.js';
 
+/** The runtime slices the kubelet drives: sandboxes, containers, images, the engine info (runtime name) and
+ *  engine volumes (tmpfs emptyDirs). */
+export type KubeletRuntime = PodSandboxManager & ContainerManager & ImageManager & RuntimeVersioner & EngineVolumes;
+
 export interface KubeletConfig {
   /** CrashLoopBackOff / ImagePullBackOff: first back-off period (Kubernetes: 10 s) */
   backoffBaseMs: number;
@@ -99,7 +107,7 @@ export const DEFAULT_KUBELET_CONFIG: KubeletConfig = {
 
 export interface KubeletOptions {
   store: Store;
-  runtime: ContainerRuntime;
+  runtime: KubeletRuntime;
   clock: Clock;
   events: EventSink;
   nodeName: string;
@@ -182,7 +190,7 @@ export class Kubelet implements Reconciler {
   readonly nodeName: string;
 
   private readonly store: Store;
-  private readonly runtime: ContainerRuntime;
+  private readonly runtime: KubeletRuntime;
   private readonly clock: Clock;
   private readonly events: EventSink;
   private readonly volumeHost: VolumeHost;

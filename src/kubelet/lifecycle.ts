@@ -7,12 +7,12 @@
 import type { Container } from '../api/types.js';
 import type { LifecycleHandler } from 'kubernetes-types/core/v1.js';
 import type { Clock } from '../util/clock.js';
-import type { ContainerRuntime, PortMapping } from '../runtime/runtime.js';
+import type { ContainerManager, PortMapping } from '../runtime/runtime.js';
 import type { ProbeTransport } from './probe-transport.js';
 import { resolveProbePort } from './probes.js';
 
 export interface HookDeps {
-  runtime: Pick<ContainerRuntime, 'exec'>;
+  runtime: Pick<ContainerManager, 'exec'>;
   transport: ProbeTransport;
   clock: Clock;
 }

@@ -7,7 +7,7 @@
 import type { Container, Pod } from '../api/types.js';
 import type { Probe } from 'kubernetes-types/core/v1.js';
 import type { Clock, Timer } from '../util/clock.js';
-import type { ContainerRuntime, PortMapping } from '../runtime/runtime.js';
+import type { ContainerManager, PortMapping } from '../runtime/runtime.js';
 import { KctlError } from '../util/errors.js';
 import type { ProbeOutcome, ProbeTransport } from './probe-transport.js';
 import type { ContainerProbeResults, ProbeResult } from './pod-actions.js';
@@ -68,7 +68,7 @@ export async function runProbe(
   c: Container,
   containerId: string,
   ports: PortMapping[],
-  runtime: Pick<ContainerRuntime, 'exec'>,
+  runtime: Pick<ContainerManager, 'exec'>,
   transport: ProbeTransport,
 ): Promise<ProbeOutcome> {
   const p = spec.probe;
@@ -133,7 +133,7 @@ interface Worker {
 }
 
 export interface ProberDeps {
-  runtime: Pick<ContainerRuntime, 'exec'>;
+  runtime: Pick<ContainerManager, 'exec'>;
   clock: Clock;
   transport: ProbeTransport;
   events: EventSink;

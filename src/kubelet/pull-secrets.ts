@@ -4,7 +4,7 @@
 // (docker.io, index.docker.io, registry-1.docker.io, https://index.docker.io/v1/) are one registry. Pure,
 // except pullWithCredentials, which tries each matching credential in turn as the kubelet does.
 import type { Secret } from '../api/types.js';
-import type { ContainerRuntime, PullProgress, RegistryAuth } from '../runtime/runtime.js';
+import type { ImageManager, PullProgress, RegistryAuth } from '../runtime/runtime.js';
 
 const DOCKER_HUB = 'docker.io';
 const HUB_ALIASES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
@@ -127,7 +127,7 @@ export function credentialsFor(image: string, secrets: Secret[]): RegistryAuth[]
  * the last attempt's (the engine's message: it names the image, never the credentials).
  */
 export async function pullWithCredentials(
-  runtime: Pick<ContainerRuntime, 'pullImage'>,
+  runtime: Pick<ImageManager, 'pullImage'>,
   image: string,
   creds: RegistryAuth[],
   onProgress?: (p: PullProgress) => void,

@@ -10,7 +10,7 @@ import type { NodeCondition, NodeStatus, Taint } from 'kubernetes-types/core/v1.
 import type { Clock } from '../util/clock.js';
 import { milliValue, quantityValue } from '../api/quantity.js';
 import { objectKey, parseObjectKey, type Store, type WatchEvent } from '../store/store.js';
-import type { ContainerRuntime, RuntimeInfo, RuntimeVersion } from '../runtime/runtime.js';
+import type { RuntimeInfo, RuntimeVersion, RuntimeVersioner } from '../runtime/runtime.js';
 import { DONE, NOP_LOGGER, type Logger, type Reconciler, type Result } from '../controllers/reconciler.js';
 import type { EventSink } from '../controllers/events.js';
 import { DEFAULT_MAX_PODS } from './resources.js';
@@ -181,7 +181,7 @@ export function withNotReadyTaint(taints: readonly Taint[] | undefined, ready: b
 
 export interface NodeControllerOptions extends NodeIdentity {
   store: Store;
-  runtime: ContainerRuntime;
+  runtime: RuntimeVersioner;
   clock: Clock;
   allocatable?: AllocatableSetting;
   /** default 40 s */

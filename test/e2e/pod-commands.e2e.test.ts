@@ -9,10 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Container, KubeObject, Pod } from '../../src/api/types.js';
-import { DockerRuntime } from '../../src/runtime/docker/docker-runtime.js';
 import { FileStore } from '../../src/store/file-store.js';
 import { waitFor } from '../contracts/runtime-contract.js';
-import { TEST_IMAGE, newTestRunId, removeTestRun, requireDocker } from '../helpers/docker-env.js';
+import { TEST_IMAGE, newTestRunId, testDockerRuntime, removeTestRun, requireDocker } from '../helpers/docker-env.js';
 import { KCTL, REPO } from '../helpers/kctl-bin.js';
 
 const haveDocker = await requireDocker();
@@ -27,7 +26,7 @@ interface Run {
 }
 
 describe.runIf(haveDocker)('pod commands on the real engine (built kctl)', () => {
-  const rt = new DockerRuntime({ testRun: RUN });
+  const rt = testDockerRuntime({ testRun: RUN });
   const home = mkdtempSync(join(tmpdir(), 'kctl-podcmd-'));
   const env = { ...process.env, KCTL_HOME: home, KCTL_NO_CONTROLLER: '1', KCTL_TEST_RUN: RUN, NO_COLOR: '1' };
   let store: FileStore;

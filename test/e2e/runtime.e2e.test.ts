@@ -7,10 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DockerRuntime } from '../../src/runtime/docker/docker-runtime.js';
 import type { ContainerConfig, PodRef } from '../../src/runtime/runtime.js';
 import { runtimeContract, waitFor } from '../contracts/runtime-contract.js';
-import { TEST_IMAGE, newTestRunId, removeImage, removeTestRun, requireDocker } from '../helpers/docker-env.js';
+import { TEST_IMAGE, newTestRunId, testDockerRuntime, removeImage, removeTestRun, requireDocker } from '../helpers/docker-env.js';
 
 const haveDocker = await requireDocker();
 const RUN = newTestRunId('rt');
@@ -34,7 +33,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 describe.runIf(haveDocker)('DockerRuntime (real engine)', () => {
   runtimeContract('DockerRuntime', async () => ({
-    runtime: new DockerRuntime({ testRun: RUN }),
+    runtime: testDockerRuntime({ testRun: RUN }),
     image: TEST_IMAGE,
     network: NETWORK,
     testRun: RUN,
@@ -45,7 +44,7 @@ describe.runIf(haveDocker)('DockerRuntime (real engine)', () => {
   }));
 
   describe('on the engine only', () => {
-    const rt = new DockerRuntime({ testRun: RUN });
+    const rt = testDockerRuntime({ testRun: RUN });
     const hostDirs: string[] = [];
     let n = 0;
     const newPod = (): PodRef => ({ uid: randomUUID(), name: `e2e-${++n}`, namespace: 'e2e' });
@@ -157,13 +156,13 @@ describe.runIf(haveDocker)('DockerRuntime (real engine)', () => {
 
     it('builds the pause image locally when missing, once', async () => {
       const ref = `kctl.io/pause:${RUN}`;
-      const own = new DockerRuntime({ testRun: RUN, pauseImage: ref });
+      const own = testDockerRuntime({ testRun: RUN, pauseImage: ref });
       try {
         const t0 = performance.now();
         expect(await own.ensurePauseImage()).toEqual({ built: true });
         const ms = performance.now() - t0;
         expect(await own.ensurePauseImage()).toEqual({ built: true }); // memoized in this runtime
-        expect(await new DockerRuntime({ pauseImage: ref }).ensurePauseImage()).toEqual({ built: false });
+        expect(await testDockerRuntime({ pauseImage: ref }).ensurePauseImage()).toEqual({ built: false });
         const sb = await own.runPodSandbox({ pod: newPod(), attempt: 0, network: NETWORK });
         expect((await own.podSandboxStatus(sb)).state).toBe('ready');
         console.log(`[measure] pause image build: ${ms.toFixed(0)} ms`);

@@ -1,7 +1,7 @@
 // E2E gate and clean-up for tests on the real Docker engine.
 // In CI (CI=true) a missing engine or test image FAILS the suite; elsewhere the suite may skip, saying why.
 import Docker from 'dockerode';
-import { DockerRuntime } from '../../src/runtime/docker/docker-runtime.js';
+import { DockerRuntime, type DockerRuntimeOptions } from '../../src/runtime/docker/docker-runtime.js';
 import { TEST_RUN } from '../../src/runtime/names.js';
 
 /** Built by scripts/make-test-image.sh (busybox-static rootfs, `docker import`; no registry). */
@@ -14,6 +14,12 @@ export function newTestRunId(prefix = 'e2e'): string {
   return `${prefix}-${process.pid}-${Date.now().toString(36)}`;
 }
 
+/** A DockerRuntime on the engine the tests' environment names ($DOCKER_HOST, else the local socket), as kctl's
+ *  composition root would make it from the same environment. */
+export function testDockerRuntime(opts: DockerRuntimeOptions = {}): DockerRuntime {
+  return new DockerRuntime({ host: process.env.DOCKER_HOST || undefined, ...opts });
+}
+
 /**
  * Resolves true when the engine answers and the test image is present. Otherwise: in CI throws (the
  * suite fails, never skips); outside CI logs the reason and resolves false (use with describe.runIf).
@@ -21,7 +27,7 @@ export function newTestRunId(prefix = 'e2e'): string {
 export async function requireDocker(): Promise<boolean> {
   let reason: string | undefined;
   try {
-    const rt = new DockerRuntime();
+    const rt = testDockerRuntime();
     await rt.version();
     if (!(await rt.imageExists(TEST_IMAGE))) reason = `test image ${TEST_IMAGE} is missing (run scripts/make-test-image.sh)`;
   } catch (e) {

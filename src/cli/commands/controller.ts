@@ -6,7 +6,8 @@
 //   kctl controller logs [-f]    $KCTL_HOME/controller.log (written by a controller started in the background)
 //
 // Mutating verbs start the controller in the background through ensureControllerRunning (src/cluster/process.ts)
-// unless KCTL_NO_CONTROLLER=1. KCTL_RUNTIME=fake runs it over the in-memory FakeRuntime (tests only).
+// unless KCTL_NO_CONTROLLER=1. The cluster's runtime is the Docker engine of the settings, or the one the caller
+// injected (CliDeps.runtime: tests run it over the in-memory FakeRuntime).
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { KctlError, SilentExit, UsageError } from '../../util/errors.js';
@@ -23,7 +24,6 @@ import {
   readControllerLog,
   stopController,
 } from '../../cluster/process.js';
-import type { ContainerRuntime } from '../../runtime/runtime.js';
 import { KCTL_VERSION } from './version.js';
 
 /** Runs the cluster in the foreground until SIGTERM/SIGINT (or `signal`). */
@@ -54,11 +54,7 @@ export async function runController(ctx: CliContext, signal?: AbortSignal): Prom
     }
     const store = await ctx.store();
     try {
-      let runtime: ContainerRuntime | undefined;
-      if (ctx.io.env.KCTL_RUNTIME === 'fake') {
-        const { FakeRuntime } = await import('../../runtime/fake/fake-runtime.js');
-        runtime = new FakeRuntime({ clock: ctx.clock });
-      }
+      const runtime = ctx.injectedRuntime;
       const { Cluster } = await import('../../cluster/cluster.js');
       const cluster = new Cluster({ config, store, runtime, clock: ctx.clock, log, kctlVersion: KCTL_VERSION });
       log.info(`controller pid ${lock.pid}, home ${home}`);

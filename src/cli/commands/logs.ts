@@ -5,7 +5,7 @@
 // the terminated one; else the last terminated one (a CrashLoopBackOff shows the last crash); --previous reads
 // lastState.terminated (or, when the status lost it, the engine's container of the previous attempt).
 import type { Command } from 'commander';
-import type { ContainerRuntime } from '../../runtime/runtime.js';
+import type { ContainerManager } from '../../runtime/runtime.js';
 import { KctlError, UsageError } from '../../util/errors.js';
 import type { CliContext } from '../context.js';
 import { parseDurationFlag } from '../flags.js';
@@ -126,7 +126,7 @@ const badRequest = (msg: string): KctlError => new KctlError('Invalid', msg);
  * The engine id of the container whose log `kubectl logs` shows (kubelet validateContainerLogStatus);
  * undefined: nothing to show (an unscheduled pod, as the API server answers with an empty log).
  */
-export async function logContainerId(runtime: () => Promise<ContainerRuntime>, pod: StoredPod, container: string, previous: boolean): Promise<string | undefined> {
+export async function logContainerId(runtime: () => Promise<ContainerManager>, pod: StoredPod, container: string, previous: boolean): Promise<string | undefined> {
   checkContainer(pod, container);
   if (!pod.spec?.nodeName) return undefined;
   const podName = pod.metadata.name;
@@ -172,7 +172,7 @@ export async function logContainerId(runtime: () => Promise<ContainerRuntime>, p
 }
 
 /** The engine's container of the attempt before the current one (labels kctl.io/pod-uid + kctl.io/container-name). */
-async function previousFromRuntime(rt: ContainerRuntime, pod: StoredPod, container: string, currentId: string | undefined, restartCount: number): Promise<string | undefined> {
+async function previousFromRuntime(rt: ContainerManager, pod: StoredPod, container: string, currentId: string | undefined, restartCount: number): Promise<string | undefined> {
   const uid = pod.metadata.uid;
   if (!uid) return undefined;
   const { CONTAINER_NAME } = await import('../../runtime/names.js');

@@ -4,7 +4,7 @@
 // the sum over the kctl containers of the pods bound to it (the engine's other processes are not counted).
 import type { Command } from 'commander';
 import type { KubeObject, Node } from '../../api/types.js';
-import type { ContainerRuntime } from '../../runtime/runtime.js';
+import type { ContainerManager, ContainerStatsManager } from '../../runtime/runtime.js';
 import { KctlError, NotFoundError, UsageError } from '../../util/errors.js';
 import type { CliContext } from '../context.js';
 import { goDurationString, type StoredPod } from '../pod-target.js';
@@ -75,7 +75,7 @@ export function toTopNodeOptions(args: string[], f: Record<string, unknown>): To
 }
 
 /** Usage of every running kctl container, by pod uid then container name (one stats call per container, in parallel). */
-export async function containerUsage(rt: ContainerRuntime, podUids?: Set<string>): Promise<Map<string, Map<string, Usage>>> {
+export async function containerUsage(rt: Pick<ContainerManager, 'listContainers'> & ContainerStatsManager, podUids?: Set<string>): Promise<Map<string, Map<string, Usage>>> {
   const running = (await rt.listContainers({ state: 'running' })).filter((c) => !podUids || podUids.has(c.pod.uid));
   const out = new Map<string, Map<string, Usage>>();
   await Promise.all(

@@ -9,7 +9,7 @@
 // the PV, Retain keeps both. Writes happen only when something differs: a second pass writes nothing.
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../../api/types.js';
-import { isRuntimeConflict, type ContainerRuntime } from '../../runtime/runtime.js';
+import { isRuntimeConflict, type EngineVolumes } from '../../runtime/runtime.js';
 import { deepEqual } from '../../store/object-semantics.js';
 import { objectKey, parseObjectKey, type ObjectRef, type Store, type WatchEvent } from '../../store/store.js';
 import { ignoreNotFound, isAlreadyExists, isNotFound } from '../../util/errors.js';
@@ -51,7 +51,7 @@ export const VOLUME_IN_USE_RETRY_MS = 2_000;
 
 export interface PersistentVolumeControllerOptions {
   store: Store;
-  runtime: ContainerRuntime;
+  runtime: EngineVolumes;
   /** source.component "persistentvolume-controller" */
   events?: EventSink;
   /** the provisioner's own events (Provisioning, ProvisioningSucceeded), source.component "kctl.io/local" */
@@ -72,7 +72,7 @@ export class PersistentVolumeController implements Reconciler {
   readonly name = 'persistentvolume';
   readonly watches = ['persistentvolumeclaims', 'persistentvolumes', 'storageclasses', 'pods'] as const;
   private readonly store: Store;
-  private readonly runtime: ContainerRuntime;
+  private readonly runtime: EngineVolumes;
   private readonly events: EventSink;
   private readonly provisionerEvents: EventSink;
   private readonly log: Logger;

@@ -8,7 +8,7 @@
 import type { Endpoints, Pod, Service } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../../api/types.js';
 import { objectKey, parseObjectKey, type Store, type WatchEvent } from '../../store/store.js';
-import { isRuntimeConflict, type ContainerRuntime, type HelperConfig, type HelperStatus } from '../../runtime/runtime.js';
+import { isRuntimeConflict, type EngineNetworks, type HelperConfig, type HelperContainers, type HelperStatus } from '../../runtime/runtime.js';
 import type { Clock } from '../../util/clock.js';
 import { DONE, NOP_LOGGER, type Logger, type Reconciler, type Result } from '../../controllers/reconciler.js';
 import { gatewayConfig, gatewayName, namespaceNetwork, serviceAliases, wantsGateway } from './config.js';
@@ -24,7 +24,7 @@ export const GATEWAY_SERVICE_LABEL = 'kctl.io/service';
 
 export interface ServiceGatewayOptions {
   store: Store;
-  runtime: ContainerRuntime;
+  runtime: HelperContainers & Pick<EngineNetworks, 'removeNetwork'>;
   clock: Clock;
   files: GatewayFiles;
   /** the home's cluster id (names of networks and gateways) */

@@ -1,6 +1,7 @@
 // Runs `kctl controller ...` from the built dist/ in its own process, as bin/kctl.js does once src/cli/main.ts lists
 // the `controller` verb in COMMANDS (until then `node bin/kctl.js controller` is an unknown command). The context is
-// main.ts's makeContext reduced to what the controller verb uses.
+// main.ts's makeContext reduced to what the controller verb uses, with the in-memory FakeRuntime injected as
+// CliDeps.runtime would (this launcher is the test-only entry: production code has no fake switch).
 import { Command } from 'commander';
 
 const dist = new URL('../../../dist/', import.meta.url);
@@ -8,12 +9,15 @@ const { register } = await import(new URL('cli/commands/controller.js', dist).hr
 const { formatError, exitCodeOf } = await import(new URL('cli/errors.js', dist).href);
 const { SystemClock } = await import(new URL('util/clock.js', dist).href);
 const { FileStore } = await import(new URL('store/file-store.js', dist).href);
+const { FakeRuntime } = await import(new URL('runtime/fake/fake-runtime.js', dist).href);
 
 const home = process.env.KCTL_HOME;
 let store;
+const clock = new SystemClock();
 const ctx = {
   io: { out: process.stdout, err: process.stderr, env: process.env },
-  clock: new SystemClock(),
+  clock,
+  injectedRuntime: new FakeRuntime({ clock }),
   home,
   color: false,
   verbosity: Number(process.env.KCTL_TEST_VERBOSITY ?? 0),

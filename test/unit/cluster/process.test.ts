@@ -121,7 +121,7 @@ describe('kctl controller as a process', () => {
 
   function run(h: string, args: string[]): { child: ChildProcess; out: () => string; err: () => string; exit: Promise<number | null> } {
     const child = spawn(process.execPath, [launcher, ...args], {
-      env: { ...process.env, KCTL_HOME: h, KCTL_RUNTIME: 'fake', KCTL_NO_CONTROLLER: '1', KCTL_NODE_NAME: 'test-node' },
+      env: { ...process.env, KCTL_HOME: h, KCTL_NO_CONTROLLER: '1', KCTL_NODE_NAME: 'test-node' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     children.push(child);

@@ -1,15 +1,13 @@
 // DockerRuntime without an engine: how it names failures. (Behaviour on a real engine: test/e2e/runtime.e2e.test.ts.)
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DockerRuntime } from '../../../src/runtime/docker/docker-runtime.js';
+import { createDockerRuntime } from '../../../src/cluster/cluster.js';
+import { configFrom } from '../../../src/cluster/config.js';
 import { RuntimeError, isEngineUnreachable, isRuntimeConflict, isRuntimeNotFound } from '../../../src/runtime/runtime.js';
 
 const NO_SOCKET = 'unix:///nonexistent/kctl-test/docker.sock';
 
 describe('DockerRuntime errors', () => {
-  afterEach(() => {
-    vi.unstubAllEnvs();
-  });
-
   it('says in one line that the engine cannot be reached, naming where it looked', async () => {
     const rt = new DockerRuntime({ host: NO_SOCKET });
     const err = await rt.info().catch((e: unknown) => e);
@@ -21,15 +19,15 @@ describe('DockerRuntime errors', () => {
     expect((err as RuntimeError).code).toBe('Runtime');
   });
 
+  // the settings reach the runtime from the composition root (cluster/config.ts), never from process.env
   it('honours DOCKER_HOST', async () => {
-    vi.stubEnv('DOCKER_HOST', NO_SOCKET);
-    const rt = new DockerRuntime();
+    const rt = await createDockerRuntime(configFrom('/nonexistent/kctl-home', { DOCKER_HOST: NO_SOCKET }, {}, { hostName: 'node' }), undefined);
     expect(rt.host).toBe(NO_SOCKET);
     await expect(rt.listContainers()).rejects.toThrow(`cannot reach the Docker engine at ${NO_SOCKET}: connect ENOENT /nonexistent/kctl-test/docker.sock`);
   });
 
-  it('defaults to the local socket', () => {
-    vi.stubEnv('DOCKER_HOST', undefined);
+  it('defaults to the local socket', async () => {
+    expect((await createDockerRuntime(configFrom('/nonexistent/kctl-home', {}, {}, { hostName: 'node' }), undefined)).host).toBe('unix:///var/run/docker.sock');
     expect(new DockerRuntime().host).toBe('unix:///var/run/docker.sock');
   });
 

@@ -60,3 +60,5 @@ await esbuild.build({
 
 const compileSchemas = join(root, 'scripts/compile-schemas.mjs');
 if (existsSync(compileSchemas)) execFileSync(process.execPath, [compileSchemas], { stdio: 'inherit', cwd: root });
+// OpenAPI v3 documents per group-version (dist/openapi/) for the API server, from the vendored upstream spec
+execFileSync(process.execPath, [join(root, 'scripts/gen-openapi.mjs')], { stdio: 'inherit', cwd: root });

@@ -76,6 +76,8 @@ export const KINDS: readonly KindInfo[] = [
   k('SelfSubjectRulesReview', 'selfsubjectrulesreviews', [], 'authorization.k8s.io', 'v1', false, [], false, CREATE_ONLY),
   k('SubjectAccessReview', 'subjectaccessreviews', [], 'authorization.k8s.io', 'v1', false, [], false, CREATE_ONLY),
   k('HorizontalPodAutoscaler', 'horizontalpodautoscalers', ['hpa'], 'autoscaling', 'v2', true, ['all']),
+  // also served, not preferred: written objects are converted to v2 (api/convert.ts)
+  k('HorizontalPodAutoscaler', 'horizontalpodautoscalers', ['hpa'], 'autoscaling', 'v1', true, ['all']),
   k('CertificateSigningRequest', 'certificatesigningrequests', ['csr'], 'certificates.k8s.io', 'v1', false),
   k('Lease', 'leases', [], 'coordination.k8s.io', 'v1', true, [], false),
   // events.k8s.io/v1 Event is served from the same storage as core v1 Events (discovery and reads only: kctl does
@@ -99,8 +101,20 @@ export const KINDS: readonly KindInfo[] = [
   k('VolumeAttachment', 'volumeattachments', [], 'storage.k8s.io', 'v1', false),
 ];
 
-/** True for a kind served from another kind's storage (events.k8s.io Event): readable, not writable by kctl. */
-export const isStorageAlias = (ki: KindInfo): boolean => KINDS.find((x) => x.plural === ki.plural) !== ki;
+/**
+ * The kind whose storage serves ki: itself, or the first row with the same resource (autoscaling/v2 for
+ * autoscaling/v1 HorizontalPodAutoscaler, core v1 Event for events.k8s.io/v1 Event).
+ */
+export const storageKindOf = (ki: KindInfo): KindInfo => KINDS.find((x) => x.plural === ki.plural)!;
+
+/** True for a version served from another row's storage (autoscaling/v1 HPA, events.k8s.io Event). */
+export const isStorageAlias = (ki: KindInfo): boolean => storageKindOf(ki) !== ki;
+
+/**
+ * True for the version discovery prefers in its group (what `kubectl api-resources` lists): a row is not
+ * preferred when an earlier row of the same group serves the same resource.
+ */
+export const isPreferredVersion = (ki: KindInfo): boolean => KINDS.find((x) => x.plural === ki.plural && x.group === ki.group) === ki;
 
 /** True for kinds that exist only as requests (reviews, bindings) or computed reads: nothing to store or get. */
 export const isVirtual = (ki: KindInfo): boolean => !ki.verbs.includes('get') || !ki.verbs.includes('create');

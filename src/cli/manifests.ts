@@ -1,6 +1,7 @@
 // `-f` input for mutating verbs: load, resolve kinds, validate every object (all-or-nothing), default the
 // namespace. Nothing is written unless the whole batch is valid.
-import { apiVersionOf, isStorageAlias, isVirtual, kindByKind, type KindInfo } from '../api/kinds.js';
+import { apiVersionOf, isVirtual, kindByKind, storageKindOf, type KindInfo } from '../api/kinds.js';
+import { isWritableVersion, toStorageVersion } from '../api/convert.js';
 import { noMatchesForManifest } from '../api/kind-support.js';
 import type { KubeObject, Sourced } from '../api/types.js';
 import type { ValidateMode } from '../api/validate.js';
@@ -21,7 +22,10 @@ export interface ResolvedManifest {
 /** Kinds kctl knows but cannot write from a manifest (review requests, a kind served from another's storage). */
 function refusedKind(ki: KindInfo): string | undefined {
   if (isVirtual(ki)) return `${apiVersionOf(ki)} ${ki.kind}: the server does not allow this method on the requested resource`;
-  if (isStorageAlias(ki)) return `kctl keeps ${apiVersionOf(ki)} ${ki.kind} objects as core v1 ${ki.kind} and cannot convert them: use apiVersion: v1`;
+  if (!isWritableVersion(ki)) {
+    const storage = apiVersionOf(storageKindOf(ki));
+    return `kctl keeps ${apiVersionOf(ki)} ${ki.kind} objects as ${storage} ${ki.kind} and cannot convert them: use apiVersion: ${storage}`;
+  }
   return undefined;
 }
 
@@ -88,7 +92,9 @@ export async function loadAndValidatePartial(
         continue;
       }
     }
-    out.push({ sourced, object: obj, kind: ki });
+    // a served non-storage version (autoscaling/v1 HPA) is written in the storage version, as the API server does
+    const stored = toStorageVersion(ki, obj);
+    out.push({ sourced: stored.object === obj ? sourced : { ...sourced, object: stored.object }, object: stored.object, kind: stored.kind });
   }
   return { manifests: out, errors };
 }

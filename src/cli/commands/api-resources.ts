@@ -1,6 +1,6 @@
 // kctl api-resources: the kinds kctl serves, in kubectl's columns.
 import type { Command } from 'commander';
-import { apiVersionOf, KINDS } from '../../api/kinds.js';
+import { apiVersionOf, isPreferredVersion, KINDS } from '../../api/kinds.js';
 import type { CliContext } from '../context.js';
 import { UsageError } from '../../util/errors.js';
 
@@ -15,7 +15,8 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--sort-by <field>', "If non-empty, sort list of resources using specified field. One of 'name' or 'kind'.")
     .action(async (f: { namespaced?: string | boolean; apiGroup?: string; headers?: boolean; output?: string; sortBy?: string }) => {
       if (f.output && f.output !== 'wide' && f.output !== 'name') throw new UsageError(`--output ${f.output} is not available`);
-      let kinds = [...KINDS];
+      // the preferred version of each resource, as kubectl lists discovery
+      let kinds = KINDS.filter(isPreferredVersion);
       if (f.namespaced !== undefined) {
         const want = f.namespaced !== 'false' && f.namespaced !== false;
         kinds = kinds.filter((k) => k.namespaced === want);

@@ -94,7 +94,8 @@ function jsonPatchMessage(e: FjpError): string {
   }
 }
 
-function applyJsonPatch(current: KubeObject, patch: unknown): unknown {
+/** RFC 6902 patch of a copy of `current`; failures worded as evanphx/json-patch words them (also kustomize's JSON 6902 patches). */
+export function applyJsonPatch(current: object, patch: unknown): unknown {
   if (!Array.isArray(patch)) throw new KctlError('Invalid', 'json: cannot unmarshal object into Go value of type jsonpatch.Patch');
   try {
     return jsonpatch.applyPatch(clone(current), patch as never, true, true).newDocument;

@@ -46,6 +46,9 @@ const mib = (n: number): string => `${n / MiB} MiB`;
 export interface ParseOptions {
   /** kubectl --validate=false reads YAML with sigs.k8s.io/yaml's lenient decoder: a repeated key's last value wins */
   allowDuplicateKeys?: boolean;
+  /** 'yaml-1.1' (default): kubectl's go-yaml v2 scalars; 'core': YAML 1.2 core scalars (`yes` is a string), as
+   *  kustomize's kyaml (go-yaml v3) reads its inputs */
+  schema?: 'yaml-1.1' | 'core';
 }
 
 export interface ParsedDocument {
@@ -163,7 +166,7 @@ export function parseYamlDocuments(text: string, file: string, opts: ParseOption
   let docs: YDoc[];
   try {
     docs = Y.parseAllDocuments(text, {
-      schema: 'yaml-1.1',
+      schema: opts.schema ?? 'yaml-1.1',
       customTags: kubeTags,
       // explicit !!binary/!!timestamp/!!set/... would otherwise resolve even though the schema lacks them
       resolveKnownTags: false,

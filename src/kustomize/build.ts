@@ -44,8 +44,11 @@ function appendAll(into: Res[], more: Res[], ctx: BuildContext): void {
 
 /** Reads a resource file: every document an object (Lists flattened), each with its file and line. */
 export function readResources(ldr: Loader, rel: string): Res[] {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(rel)) {
+    const real = ldr.evalSymlinks(rel);
+    if (ldr.fs.kind(real) === 'dir') throw new KustomizeError(`'${real}' must resolve to a file`);
+  }
   const abs = ldr.filePath(rel);
-  if (ldr.fs.kind(abs) === 'dir') throw new KustomizeError(`'${abs}' must resolve to a file`);
   const text = ldr.loadText(rel);
   const { documents, errors } = parseYamlDocuments(text, abs, { schema: 'core' });
   if (errors.length) throw new KustomizeError(errors[0]!.message, errors[0]!.source);

@@ -73,28 +73,53 @@ const isUtf8 = (b: Buffer): boolean => {
 /** The pairs of a generator in kustomize's order: env files, then literals, then files. */
 function loadPairs(ldr: Loader, args: GeneratorArgs): [string, Buffer | string][] {
   const pairs: [string, Buffer | string][] = [];
-  for (const e of [...(args.envs ?? []), ...(args.env ? [args.env] : [])]) pairs.push(...envPairs(ldr.loadText(e)));
-  for (const lit of args.literals ?? []) {
-    const eq = lit.indexOf('=');
-    if (eq <= 0) throw new KustomizeError(`literal sources [${(args.literals ?? []).join(' ')}]: invalid literal source ${lit}, expected key=value`);
-    pairs.push([lit.slice(0, eq), removeQuotes(lit.slice(eq + 1))]);
-  }
-  for (const f of args.files ?? []) {
-    const eq = f.indexOf('=');
-    let key: string;
-    let path: string;
-    if (eq < 0) {
-      path = f;
-      key = basename(f);
-    } else {
-      key = f.slice(0, eq);
-      path = f.slice(eq + 1);
-      if (key === '') throw new KustomizeError(`file sources: [${(args.files ?? []).join(' ')}]: key name for file path ${path} missing`);
-      if (path === '') throw new KustomizeError(`file sources: [${(args.files ?? []).join(' ')}]: file path for key name ${key} missing`);
+  const envs = [...(args.envs ?? []), ...(args.env ? [args.env] : [])];
+  const kv = (what: string, list: string[], fn: () => void): void => {
+    try {
+      fn();
+    } catch (e) {
+      throw new KustomizeError(`loading KV pairs: ${what}${what.endsWith('sources') ? ' ' : ': '}[${list.join(' ')}]: ${(e as Error).message}`);
     }
-    pairs.push([key, ldr.loadBytes(path)]);
-  }
+  };
+  kv('env source files', envs, () => {
+    for (const e of envs) pairs.push(...envPairs(ldr.loadText(e)));
+  });
+  const literals = args.literals ?? [];
+  kv('literal sources', literals, () => {
+    for (const lit of literals) {
+      const eq = lit.indexOf('=');
+      if (eq <= 0) throw new KustomizeError(`invalid literal source ${lit}, expected key=value`);
+      pairs.push([lit.slice(0, eq), removeQuotes(lit.slice(eq + 1))]);
+    }
+  });
+  const files = args.files ?? [];
+  kv('file sources', files, () => {
+    for (const f of files) {
+      const eq = f.indexOf('=');
+      let key: string;
+      let path: string;
+      if (eq < 0) {
+        path = f;
+        key = basename(f);
+      } else {
+        key = f.slice(0, eq);
+        path = f.slice(eq + 1);
+        if (key === '') throw new KustomizeError(`key name for file path ${path} missing`);
+        if (path === '') throw new KustomizeError(`file path for key name ${key} missing`);
+      }
+      pairs.push([key, ldr.loadBytes(path)]);
+    }
+  });
   return pairs;
+}
+
+/** kustomize's secret encoding: base64 in lines of 70, each ending in a newline once there are 70 or more. */
+function wrappedBase64(buf: Buffer): string {
+  const b64 = buf.toString('base64');
+  if (b64.length < 70) return b64;
+  let out = '';
+  for (let i = 0; i < b64.length; i += 70) out += `${b64.slice(i, i + 70)}\n`;
+  return out;
 }
 
 function makeData(ldr: Loader, args: GeneratorArgs, what: 'configmap' | 'secret'): { data: JsonMap; binary: JsonMap } {
@@ -113,7 +138,7 @@ function makeData(ldr: Loader, args: GeneratorArgs, what: 'configmap' | 'secret'
       );
     }
     if (key in data || key in binary) throw new KustomizeError(`${what} ${args.name} illegally repeats the key \`${key}\``);
-    if (what === 'secret') data[key] = buf.toString('base64');
+    if (what === 'secret') data[key] = wrappedBase64(buf);
     else if (typeof value === 'string' || isUtf8(buf)) data[key] = buf.toString('utf8');
     else binary[key] = buf.toString('base64');
   }

@@ -67,8 +67,14 @@ export function loadKustomization(ldr: Loader, warn: (msg: string) => void): Kus
     const p = docs[0]!.locate([key]);
     return p ? `${file}:${p.line}:${p.col}` : file;
   };
+  // Go's JSON decoder matches field names case-insensitively when no exact match exists (`nameprefix` works)
+  const canonical = new Map([...FIELDS].map((f) => [f.toLowerCase(), f]));
   for (const key of Object.keys(value)) {
-    if (!FIELDS.has(key)) throw new KustomizeError(`invalid Kustomization: json: unknown field "${key}"`, at(key));
+    if (FIELDS.has(key)) continue;
+    const c = canonical.get(key.toLowerCase());
+    if (!c) throw new KustomizeError(`invalid Kustomization: json: unknown field "${key}"`, at(key));
+    if (!(c in value)) value[c] = value[key];
+    delete value[key];
   }
   for (const [field, msg] of DEPRECATED) if (value[field] !== undefined && value[field] !== null) warn(msg);
   for (const key of Object.keys(value)) {

@@ -69,7 +69,8 @@ export class Loader {
     return new Loader(fs, real, []);
   }
 
-  private evalSymlinks(rel: string): string {
+  /** `rel` resolved against the root, symlinks resolved; kustomize's message when it does not exist. */
+  evalSymlinks(rel: string): string {
     const abs = isAbsolute(rel) ? rel : join(this.root, rel);
     try {
       return this.fs.realpath(abs);

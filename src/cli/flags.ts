@@ -1,5 +1,7 @@
 // Flag parsing shared by several verbs (kubectl's flag names and error wording).
+import type { Command } from 'commander';
 import { UsageError } from '../util/errors.js';
+import { KUSTOMIZE_MARK } from '../manifest/kustomize-mark.js';
 import type { ValidateMode } from '../api/validate.js';
 
 export type DryRun = 'none' | 'client' | 'server';
@@ -23,6 +25,23 @@ export function parseValidate(v: string | boolean | undefined): ValidateMode {
 /** Collects a repeatable option (`-f a -f b`, `-f a,b`). */
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(',').filter(Boolean)];
+}
+
+/**
+ * `-k, --kustomize DIR` for a verb that takes `-f`: the built kustomization joins the `-f` path (as a marked
+ * filename entry), so the verb handles it as it handles files. `-f` and `-k` exclude each other, as in kubectl.
+ */
+export function kustomizeOption(cmd: Command): Command {
+  return cmd
+    .option('-k, --kustomize <dir>', "Process the kustomization directory. This flag can't be used together with -f or -R.")
+    .hook('preAction', (c) => {
+      const dir = c.getOptionValue('kustomize') as string | undefined;
+      if (dir === undefined) return;
+      const files = c.getOptionValue('filename') as string[] | undefined;
+      if (files?.length) throw new UsageError('only one of -f or -k can be specified');
+      if (c.getOptionValue('recursive')) throw new UsageError('the -R flag cannot be used with -k');
+      c.setOptionValue('filename', [KUSTOMIZE_MARK + dir]);
+    });
 }
 
 export function dryRunSuffix(d: DryRun): string {

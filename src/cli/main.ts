@@ -22,6 +22,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   delete: { summary: 'Delete resources by file names, stdin, resources and names, or by resources and label selector', load: () => import('./commands/delete.js') },
   apply: { summary: 'Apply a configuration to a resource by file name or stdin', load: () => import('./commands/apply.js') },
   diff: { summary: 'Diff the live version against a would-be applied version', load: () => import('./commands/diff.js') },
+  kustomize: { summary: 'Build a kustomization target from a directory', load: () => import('./commands/kustomize.js') },
   edit: { summary: 'Edit a resource on the server', load: () => import('./commands/edit.js') },
   patch: { summary: 'Update fields of a resource', load: () => import('./commands/patch.js') },
   label: { summary: 'Update the labels on a resource', load: () => import('./commands/label.js') },

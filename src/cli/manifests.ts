@@ -54,7 +54,7 @@ export async function loadAndValidatePartial(
   if (filenames.length === 0) throw new KctlError('Usage', `must specify one of -f and -k`);
   const { loadManifests, attachPositions, sourceAt } = await import('../manifest/loader.js');
   const { validateObject } = await import('../api/validate.js');
-  const loaded = await loadManifests({ filenames, recursive: flags.recursive, stdin: lazyStdin(ctx), cwd: ctx.io.cwd, allowDuplicateKeys: opts.mode === 'ignore' });
+  const loaded = await loadManifests({ filenames, recursive: flags.recursive, stdin: lazyStdin(ctx), cwd: ctx.io.cwd, allowDuplicateKeys: opts.mode === 'ignore', warn: (m) => ctx.err(`${m}\n`) });
   const errors: KctlError[] = [...loaded.errors];
   const out: ResolvedManifest[] = [];
   const explicitNs = ctx.namespaceExplicit() ? ctx.namespace() : undefined;

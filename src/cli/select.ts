@@ -52,7 +52,7 @@ export async function selectObjects(
   if (flags.filename && flags.filename.length > 0) {
     const { loadManifests } = await import('../manifest/loader.js');
     const { resolveKind } = await import('./resource-args.js');
-    const loaded = await loadManifests({ filenames: flags.filename, recursive: flags.recursive, stdin: lazyStdin(ctx), cwd: ctx.io.cwd });
+    const loaded = await loadManifests({ filenames: flags.filename, recursive: flags.recursive, stdin: lazyStdin(ctx), cwd: ctx.io.cwd, warn: (m) => ctx.err(`${m}\n`) });
     // kubectl's builder goes on past a broken document: the valid ones are processed, each error reported
     errors.push(...loaded.errors);
     const { sourceAt } = await import('../manifest/loader.js');

@@ -25,6 +25,8 @@ export interface KustomizeOptions {
   fs?: KustomizeFs;
   /** refuse builds with more objects than this (default 10000) */
   maxResources?: number;
+  /** kubectl's --load-restrictor: files only in or below each kustomization's directory (default), or anywhere */
+  loadRestrictor?: 'LoadRestrictionsRootOnly' | 'LoadRestrictionsNone';
 }
 
 const typeOrder = new Map<string, number>([
@@ -65,7 +67,7 @@ const isLocalConfig = (o: JsonMap): boolean => {
 export function kustomize(dir: string, opts: KustomizeOptions = {}): KustomizeResult {
   const warnings: string[] = [];
   const ctx: BuildContext = { warn: (m) => warnings.push(m), maxResources: opts.maxResources ?? 10_000, count: 0 };
-  const ldr = Loader.top(opts.fs ?? nodeFs, dir);
+  const ldr = Loader.top(opts.fs ?? nodeFs, dir, opts.loadRestrictor !== 'LoadRestrictionsNone');
   const kt = loadKustomization(ldr, ctx.warn);
   let res = accumulateTarget(kt, ldr, [], ctx);
   for (const r of res) {

@@ -55,18 +55,20 @@ export class Loader {
     readonly root: string,
     /** roots of the kustomizations that led here (for cycle detection), outermost first */
     readonly visited: readonly string[],
+    /** false: --load-restrictor LoadRestrictionsNone (files may come from anywhere) */
+    readonly rootOnly = true,
   ) {}
 
-  static top(fs: KustomizeFs, dir: string): Loader {
+  static top(fs: KustomizeFs, dir: string, rootOnly = true): Loader {
     const abs = resolve(dir);
     let real: string;
     try {
       real = fs.realpath(abs);
     } catch {
-      throw new KustomizeError(`must build at directory: not a valid directory: evalsymlink failure on '${abs}' : lstat ${abs}: no such file or directory`);
+      throw new KustomizeError(`must build at directory: not a valid directory: evalsymlink failure on '${dir}' : lstat ${abs}: no such file or directory`);
     }
     if (fs.kind(real) !== 'dir') throw new KustomizeError(`must build at directory: '${real}': file is not directory`);
-    return new Loader(fs, real, []);
+    return new Loader(fs, real, [], rootOnly);
   }
 
   /** `rel` resolved against the root, symlinks resolved; kustomize's message when it does not exist. */
@@ -89,7 +91,7 @@ export class Loader {
       throw new KustomizeError(`remote resources are not supported by kctl: '${rel}' (download it and refer to the local copy)`);
     }
     const real = this.evalSymlinks(rel);
-    if (!this.within(real)) throw new KustomizeError(`security; file '${real}' is not in or below '${this.root}'`);
+    if (this.rootOnly && !this.within(real)) throw new KustomizeError(`security; file '${real}' is not in or below '${this.root}'`);
     return real;
   }
 
@@ -123,7 +125,7 @@ export class Loader {
         throw new KustomizeError(`cycle detected: candidate root '${real}' contains visited root '${v}'`);
       }
     }
-    return new Loader(this.fs, real, [...this.visited, this.root]);
+    return new Loader(this.fs, real, [...this.visited, this.root], this.rootOnly);
   }
 
   /** For messages: the absolute path of `rel`. */

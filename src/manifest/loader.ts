@@ -5,14 +5,17 @@
 // Nothing here validates schemas: the CLI runs api/validate.ts per object and then `attachPositions`.
 // Errors are collected, not thrown: one bad file or document does not hide the others.
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { extname, join, resolve } from 'node:path';
+import { extname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { KubeObject, Sourced } from '../api/types.js';
 import { KctlError, ManifestError, type FieldError } from '../util/errors.js';
 import { displayName, formatSource, parseFieldPath, type Position } from './positions.js';
+import { KUSTOMIZE_MARK } from './kustomize-mark.js';
 import { MANIFEST_LIMITS, parseYamlDocuments, type ParsedDocument } from './yaml-source.js';
 
 export { formatSource, parseFieldPath, displayName, type Position } from './positions.js';
 export { MANIFEST_LIMITS } from './yaml-source.js';
+
+export { KUSTOMIZE_MARK } from './kustomize-mark.js';
 
 export interface LoadOptions {
   /** `-f` values in order: files, directories, or `-` for stdin */
@@ -25,6 +28,8 @@ export interface LoadOptions {
   cwd?: string;
   /** --validate=false: a repeated mapping key's last value wins instead of an error */
   allowDuplicateKeys?: boolean;
+  /** where `-k`'s deprecation warnings go (kustomize prints them on stderr) */
+  warn?: (message: string) => void;
 }
 
 export interface LoadResult {
@@ -56,6 +61,10 @@ export async function loadManifests(opts: LoadOptions): Promise<LoadResult> {
       else add(parseManifestText(text, '-', opts));
       continue;
     }
+    if (name.startsWith(KUSTOMIZE_MARK)) {
+      add(await loadKustomization(name.slice(KUSTOMIZE_MARK.length), opts));
+      continue;
+    }
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(name)) {
       errors.push(new ManifestError(`reading manifests from a URL is not supported: "${name}" (download it and pass the file)`));
       continue;
@@ -69,6 +78,37 @@ export async function loadManifests(opts: LoadOptions): Promise<LoadResult> {
     }
   }
   return { objects, errors };
+}
+
+/** `-k DIR`: builds the kustomization (src/kustomize) and tags each object with its resource file and line. */
+async function loadKustomization(dir: string, opts: LoadOptions): Promise<LoadResult> {
+  const { kustomize, KustomizeError } = await import('../kustomize/index.js');
+  const base = opts.cwd ?? process.cwd();
+  try {
+    const built = kustomize(resolve(base, dir));
+    for (const w of built.warnings) opts.warn?.(w);
+    const objects = built.objects.map((object, i): Sourced<KubeObject> => {
+      const src = built.sources[i]!;
+      const file = src.file ? relativeDisplay(base, src.file) : dir;
+      const pos = src.line ? { line: src.line, col: 1 } : undefined;
+      return { object: object as unknown as KubeObject, source: `${displayName(file)}#${i}`, file, positionOf: () => pos };
+    });
+    return { objects, errors: [] };
+  } catch (e) {
+    if (!(e instanceof KustomizeError)) throw e;
+    const source = e.source ? relativeSource(base, e.source) : undefined;
+    return { objects: [], errors: [new ManifestError(e.message, source, e)] };
+  }
+}
+
+/** A path under the working directory prints relative to it (as the user would type it); others absolute. */
+function relativeDisplay(base: string, abs: string): string {
+  const rel = relative(base, abs);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : abs;
+}
+function relativeSource(base: string, source: string): string {
+  const m = /^(.*?)((?::\d+)*)$/.exec(source)!;
+  return relativeDisplay(base, m[1]!) + m[2]!;
 }
 
 interface FoundFile {

@@ -5,7 +5,7 @@ import { qualifiedKind } from '../../api/kinds.js';
 import type { KubeObject } from '../../api/types.js';
 import { isAlreadyExists, isConflict, KctlError, MultiError } from '../../util/errors.js';
 import type { CliContext } from '../context.js';
-import { collect, dryRunSuffix, parseBoolFlag, parseDryRun, parseDurationFlag, parseValidate, type DryRun } from '../flags.js';
+import { collect, kustomizeOption, dryRunSuffix, parseBoolFlag, parseDryRun, parseDurationFlag, parseValidate, type DryRun } from '../flags.js';
 import { loadAndValidate, loadAndValidatePartial, targetNamespace, type ManifestFlags, type ResolvedManifest } from '../manifests.js';
 import { printObjects } from '../output.js';
 import { afterMutation } from '../mutation.js';
@@ -99,8 +99,7 @@ export async function runApply(o: ApplyOptions, ctx: CliContext): Promise<void> 
 }
 
 export function register(program: Command, ctx: CliContext): void {
-  program
-    .command('apply')
+  kustomizeOption(program.command('apply'))
     .description('Apply a configuration to a resource by file name or stdin')
     .option('-f, --filename <file>', 'The files that contain the configurations to apply (repeatable; - for stdin)', collect)
     .option('-R, --recursive', 'Process the directory used in -f, --filename recursively.')

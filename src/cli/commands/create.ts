@@ -10,7 +10,7 @@ import type { KubeObject } from '../../api/types.js';
 import type { ValidateMode } from '../../api/validate.js';
 import { KctlError, MultiError, SilentExit, ValidationError } from '../../util/errors.js';
 import type { CliContext } from '../context.js';
-import { collect, dryRunSuffix, parseDryRun, parseIntFlag, parseValidate, type DryRun } from '../flags.js';
+import { collect, kustomizeOption, dryRunSuffix, parseDryRun, parseIntFlag, parseValidate, type DryRun } from '../flags.js';
 import { loadAndValidate, targetNamespace, type ManifestFlags } from '../manifests.js';
 import { afterMutation } from '../mutation.js';
 import { printObjects } from '../output.js';
@@ -518,8 +518,7 @@ function registerGenerators(create: Command, ctx: CliContext): void {
 }
 
 export function register(program: Command, ctx: CliContext): void {
-  const create = program
-    .command('create')
+  const create = kustomizeOption(program.command('create'))
     .description('Create a resource from a file or from stdin')
     .option('-f, --filename <file>', 'Filename, directory, or URL to files to use to create the resource (repeatable)', collect)
     .option('-R, --recursive', 'Process the directory used in -f, --filename recursively.')

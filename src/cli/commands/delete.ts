@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { qualifiedKind } from '../../api/kinds.js';
 import { isNotFound, KctlError, MultiError, UsageError } from '../../util/errors.js';
 import type { CliContext } from '../context.js';
-import { collect, dryRunSuffix, parseDryRun, parseDurationMs, type DryRun } from '../flags.js';
+import { collect, kustomizeOption, dryRunSuffix, parseDryRun, parseDurationMs, type DryRun } from '../flags.js';
 import { afterMutation } from '../mutation.js';
 import { noResourcesMessage, selectObjects, type SelectFlags } from '../select.js';
 
@@ -121,8 +121,7 @@ async function waitForDeletion(
 }
 
 export function register(program: Command, ctx: CliContext): void {
-  program
-    .command('delete')
+  kustomizeOption(program.command('delete'))
     .description('Delete resources by file names, stdin, resources and names, or by resources and label selector')
     .argument('[args...]', 'TYPE NAME..., TYPE/NAME..., or TYPE with -l/--all')
     .option('-f, --filename <file>', 'containing the resource to delete (repeatable)', collect)

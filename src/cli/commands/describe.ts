@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { KubeObject } from '../../api/types.js';
 import { MultiError } from '../../util/errors.js';
 import type { CliContext } from '../context.js';
-import { collect } from '../flags.js';
+import { collect, kustomizeOption } from '../flags.js';
 import { noResourcesMessage, selectObjects, type SelectFlags } from '../select.js';
 
 /** Objects describe shows beside the one described (kubectl fetches the same). */
@@ -39,8 +39,7 @@ export async function runDescribe(args: string[], flags: SelectFlags, ctx: CliCo
 }
 
 export function register(program: Command, ctx: CliContext): void {
-  program
-    .command('describe')
+  kustomizeOption(program.command('describe'))
     .description('Show details of a specific resource or group of resources')
     .argument('[args...]', 'TYPE [NAME...] or TYPE/NAME')
     .option('-l, --selector <selector>', 'Selector (label query) to filter on')

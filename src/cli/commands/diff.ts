@@ -5,7 +5,7 @@ import { KctlError, MultiError, SilentExit } from '../../util/errors.js';
 import { LAST_APPLIED } from '../../api/meta.js';
 import type { KubeObject } from '../../api/types.js';
 import type { CliContext } from '../context.js';
-import { collect, parseValidate } from '../flags.js';
+import { collect, kustomizeOption, parseValidate } from '../flags.js';
 import { loadAndValidatePartial, targetNamespace } from '../manifests.js';
 
 export interface DiffOptions {
@@ -78,8 +78,7 @@ export function maskSecrets(live: KubeObject | undefined, merged: KubeObject): [
 }
 
 export function register(program: Command, ctx: CliContext): void {
-  program
-    .command('diff')
+  kustomizeOption(program.command('diff'))
     .description('Diff the live version against a would-be applied version')
     .option('-f, --filename <file>', 'Filename, directory, or URL to files contains the configuration to diff (repeatable)', collect)
     .option('-R, --recursive', 'Process the directory used in -f, --filename recursively.')

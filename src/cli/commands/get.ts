@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import type { KubeObject } from '../../api/types.js';
 import { KctlError, MultiError } from '../../util/errors.js';
 import type { CliContext } from '../context.js';
-import { collect, parseDurationFlag } from '../flags.js';
+import { collect, kustomizeOption, parseDurationFlag } from '../flags.js';
 import { printObjects } from '../output.js';
 import { fieldMatcher, noResourcesMessage, selectObjects, type SelectFlags, type Selected } from '../select.js';
 
@@ -146,8 +146,7 @@ async function runGetWatch(o: GetOptions, ctx: CliContext): Promise<void> {
 }
 
 export function register(program: Command, ctx: CliContext): void {
-  program
-    .command('get')
+  kustomizeOption(program.command('get'))
     .description('Display one or many resources')
     .argument('[args...]', 'TYPE[,TYPE...] [NAME...] or TYPE/NAME...')
     .option('-o, --output <format>', 'Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file, custom-columns, custom-columns-file, wide).')

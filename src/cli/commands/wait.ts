@@ -6,7 +6,7 @@ import { qualifiedKind } from '../../api/kinds.js';
 import type { KubeObject } from '../../api/types.js';
 import { isNotFound, KctlError, MultiError } from '../../util/errors.js';
 import type { CliContext } from '../context.js';
-import { collect, parseDurationFlag } from '../flags.js';
+import { collect, kustomizeOption, parseDurationFlag } from '../flags.js';
 import { printObjects } from '../output.js';
 import type { WaitFor } from '../rollout/conditions.js';
 import { resolveTargets, type Target } from '../rollout/targets.js';
@@ -139,8 +139,7 @@ export async function runWait(o: WaitOptions, ctx: CliContext): Promise<void> {
 }
 
 export function register(program: Command, ctx: CliContext): void {
-  program
-    .command('wait')
+  kustomizeOption(program.command('wait'))
     .description('Experimental: Wait for a specific condition on one or many resources')
     .argument('[args...]', "([-f FILENAME] | resource.group/resource.name | resource.group [(-l label | --all)]) [--for=create|--for=delete|--for condition=available|--for=jsonpath='{}'[=value]]")
     .option('--for <condition>', "The condition to wait on: [create|delete|condition=condition-name[=condition-value]|jsonpath='{JSONPath expression}'=[JSONPath value]]. The default condition-value is true. Condition values are compared after Unicode simple case folding, which is a more general form of case-insensitivity.")

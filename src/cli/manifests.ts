@@ -1,5 +1,6 @@
 // `-f` input for mutating verbs: load, resolve kinds, validate every object (all-or-nothing), default the
 // namespace. Nothing is written unless the whole batch is valid.
+import { dropNullFields } from '../util/drop-nulls.js';
 import { apiVersionOf, isVirtual, kindByKind, storageKindOf, type KindInfo } from '../api/kinds.js';
 import { isWritableVersion, toStorageVersion } from '../api/convert.js';
 import { noMatchesForManifest } from '../api/kind-support.js';
@@ -59,7 +60,7 @@ export async function loadAndValidatePartial(
   const out: ResolvedManifest[] = [];
   const explicitNs = ctx.namespaceExplicit() ? ctx.namespace() : undefined;
   for (const sourced of loaded.objects) {
-    const obj = sourced.object;
+    const obj = dropNullFields(sourced.object);
     const where = sourceAt(sourced);
     const ki = kindByKind(obj.apiVersion, obj.kind);
     if (!ki) {

@@ -104,8 +104,7 @@ function resolve(input: KubeObject): { ki: KindInfo; object: KubeObject } {
   if (!input || typeof input !== 'object' || typeof input.metadata !== 'object' || input.metadata === null)
     throw new KctlError('Invalid', 'Object has no metadata');
   const ki = kindInfoOfObject(input);
-  // the API server decodes into typed objects: a field set to null is simply not there
-  const object = JSON.parse(JSON.stringify(input, (_k, v: unknown) => (v === null ? undefined : v))) as KubeObject;
+  const object = jsonClone(input);
   object.apiVersion = apiVersionOf(ki);
   if (ki.namespaced) object.metadata.namespace = object.metadata.namespace || 'default';
   else delete object.metadata.namespace;

@@ -1,5 +1,5 @@
 // kubectl's resource argument forms: `TYPE`, `TYPE NAME...`, `TYPE1,TYPE2`, `TYPE/NAME ...`, `all`.
-import { KINDS, resolveResource, type KindInfo } from '../api/kinds.js';
+import { isPreferredVersion, KINDS, resolveResource, type KindInfo } from '../api/kinds.js';
 import { UsageError, KctlError } from '../util/errors.js';
 
 export interface ResourceRequest {
@@ -15,7 +15,11 @@ export function resolveKind(type: string): KindInfo {
 }
 
 function expandType(type: string): KindInfo[] {
-  if (type === 'all') return KINDS.filter((k) => k.categories.includes('all'));
+  // kubectl expands a category in discovery order (core first, then by group; resources by name), once per resource
+  if (type === 'all')
+    return KINDS.filter((k) => k.categories.includes('all') && isPreferredVersion(k)).sort(
+      (a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : a.plural < b.plural ? -1 : a.plural > b.plural ? 1 : 0),
+    );
   return [resolveKind(type)];
 }
 

@@ -82,6 +82,12 @@ describe('get columns of the 1.32 kinds', () => {
     expect((await table('validatingadmissionpolicies'))[1]).toEqual(['replicas-limit', '1', '<unset>', '90s']);
   });
 
+  it('get all lists the 1.32 kinds of category all once each, in discovery order', async () => {
+    const r = await kctl(env, ['get', 'all']);
+    const names = r.stdout.split('\n').filter((l) => /^\S+\//.test(l)).map((l) => l.split(/\s+/)[0]);
+    expect(names).toEqual(['replicationcontroller/rc', 'horizontalpodautoscaler.autoscaling/web']);
+  });
+
   it('quota cells come from status (used/hard), requests and limits apart', () => {
     const [, , req, lim] = columnsFor('ResourceQuota');
     const q = {

@@ -2,6 +2,7 @@
 // error, kubectl's `deployment.apps/web created|configured|unchanged` lines.
 import type { Command } from 'commander';
 import { qualifiedKind } from '../../api/kinds.js';
+import { notEnforcedWarnings } from '../../api/kind-support.js';
 import type { KubeObject } from '../../api/types.js';
 import { isAlreadyExists, isConflict, KctlError, MultiError } from '../../util/errors.js';
 import type { CliContext } from '../context.js';
@@ -47,7 +48,6 @@ export async function runApply(o: ApplyOptions, ctx: CliContext): Promise<void> 
     errors.push(...r.errors);
     if (manifests.length === 0 && errors.length === 0) throw new KctlError('Invalid', 'no objects passed to apply');
   } else manifests = await loadAndValidate(ctx, o, { mode: o.validate, verb: 'apply' });
-  const { notEnforcedWarnings } = await import('../../api/kind-support.js');
   for (const w of notEnforcedWarnings(manifests.map((m) => m.kind))) ctx.warn(w);
   const { applyObject } = await import('../../apply/last-applied.js');
   const store = await ctx.store();

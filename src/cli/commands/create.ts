@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import type { Stats } from 'node:fs';
 import { kindByKind, qualifiedKind, type KindInfo } from '../../api/kinds.js';
+import { notEnforcedWarnings } from '../../api/kind-support.js';
 import type { KubeObject } from '../../api/types.js';
 import type { ValidateMode } from '../../api/validate.js';
 import { KctlError, MultiError, SilentExit, ValidationError } from '../../util/errors.js';
@@ -25,7 +26,6 @@ export interface CreateOptions extends ManifestFlags {
 
 export async function runCreate(o: CreateOptions, ctx: CliContext): Promise<void> {
   const manifests = await loadAndValidate(ctx, o, { mode: o.validate, verb: 'create' });
-  const { notEnforcedWarnings } = await import('../../api/kind-support.js');
   for (const w of notEnforcedWarnings(manifests.map((m) => m.kind))) ctx.warn(w);
   const { withLastApplied, setDefaultNamespace } = await import('../../apply/last-applied.js');
   const store = await ctx.store();

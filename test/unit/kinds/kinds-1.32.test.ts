@@ -74,6 +74,21 @@ subjects: [{kind: User, name: bob}]
     expect(r.stderr).toMatch(/roleRef.*Required value/);
   });
 
+  it('names RBAC objects as upstream does (path segments: system:..., upper case), other kinds as DNS subdomains', async () => {
+    const env = setup();
+    const ok = await applyText(
+      env,
+      'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: "system:aggregate-to-View"}\nrules: []\n---\n' +
+        'apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: "user:alice@example.com"}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: "system:aggregate-to-View"}\n',
+    );
+    expect(ok.stdout).toBe('clusterrole.rbac.authorization.k8s.io/system:aggregate-to-View created\nrolebinding.rbac.authorization.k8s.io/user:alice@example.com created\n');
+    expect((await kctl(env, ['get', 'clusterrole', 'system:aggregate-to-View', '-o', 'name'])).stdout).toBe('clusterrole.rbac.authorization.k8s.io/system:aggregate-to-View\n');
+    const bad = await applyText(env, 'apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: "a/b"}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: "system:x"}\n');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("may not contain '/'");
+    expect(bad.stderr).toContain('a lowercase RFC 1123 subdomain');
+  });
+
   it('refuses to apply request-only kinds as the API server does', async () => {
     const env = setup();
     const r = await applyText(env, 'apiVersion: authentication.k8s.io/v1\nkind: TokenReview\nmetadata: {name: t}\nspec: {token: abc}\n');

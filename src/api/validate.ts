@@ -6,6 +6,7 @@ import type { FieldError } from '../util/errors.js';
 import { KINDS, apiVersionOf, kindByKind, schemaId, type KindInfo } from './kinds.js';
 import { QUANTITY_FORMAT_ERROR, QUANTITY_PATTERN } from './quantity.js';
 import { goValue, unsupportedFieldWarnings, validateSemantics } from './semantic.js';
+import { validateKindSemantics } from './kind-validation.js';
 
 export { unsupportedFieldWarnings } from './semantic.js';
 
@@ -191,6 +192,7 @@ export function validateWith(v: KindValidator, obj: unknown, opts: ValidateOptio
       deleteAt(data, segs);
     }
   out.push(...validateSemantics(data, ki));
+  out.push(...validateKindSemantics(data, ki));
   if (opts.warnUnsupported !== false) out.push(...unsupportedFieldWarnings(data, ki));
   return dedupe(out);
 }

@@ -82,13 +82,14 @@ describe('a rollout, its history and its undo', () => {
 
   it('follows status written by another process while it waits', async () => {
     expect(k.run(['set', 'image', 'deploy/web', 'app=kctl-test/busybox:2'])).toEqual({ code: 0, stdout: 'deployment.apps/web image updated\n', stderr: '' });
-    const waiting = k.runAsync(['rollout', 'status', 'deploy/web', '--timeout=60s']);
-    await new Promise((r) => setTimeout(r, 500));
+    const waiting = k.start(['rollout', 'status', 'deploy/web', '--timeout=60s']);
+    // each write only after the verb has printed what it saw before, so every state is observed
+    await waiting.stdoutHas('Waiting for deployment spec update to be observed...\n');
     controllerMakesReplicaSet(2, 'bbbb2');
     controllerWritesStatus({ replicas: 3, updatedReplicas: 1, availableReplicas: 2 });
-    await new Promise((r) => setTimeout(r, 500));
+    await waiting.stdoutHas('1 out of 2 new replicas have been updated...\n');
     controllerWritesStatus(complete);
-    const r = await waiting;
+    const r = await waiting.done;
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n')).toEqual([
@@ -149,19 +150,19 @@ describe('wait and get -w', () => {
 
   it('wait --for=delete sees a delete made by another process', async () => {
     expect(k.run(['create', '-f', '-'], { input: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: doomed}\n' }).code).toBe(0);
-    const waiting = k.runAsync(['wait', '--for=delete', 'configmap/doomed', '--timeout=30s']);
-    await new Promise((r) => setTimeout(r, 500));
+    const waiting = k.start(['wait', '--for=delete', 'configmap/doomed', '--timeout=30s']);
+    await waiting.watching();
     expect(k.run(['delete', 'cm', 'doomed']).stdout).toBe('configmap "doomed" deleted\n');
-    expect(await waiting).toEqual({ code: 0, stdout: 'configmap/doomed condition met\n', stderr: '' });
+    expect(await waiting.done).toEqual({ code: 0, stdout: 'configmap/doomed condition met\n', stderr: '' });
   });
 
   it('get -w prints the listing, then each change, until --watch-timeout', async () => {
-    const watching = k.runAsync(['get', 'cm', '-l', 'watch=me', '-w', '--watch-timeout=3s']);
-    await new Promise((r) => setTimeout(r, 500));
+    const watching = k.start(['get', 'cm', '-l', 'watch=me', '-w', '--watch-timeout=10s']);
+    await watching.watching();
     expect(k.run(['create', '-f', '-'], { input: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: seen, labels: {watch: me}}\ndata: {a: "1"}\n' }).code).toBe(0);
     expect(k.run(['create', '-f', '-'], { input: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: unseen}\n' }).code).toBe(0);
     expect(k.run(['patch', 'cm', 'seen', '--type=merge', '-p', '{"data":{"b":"2"}}']).code).toBe(0);
-    const r = await watching;
+    const r = await watching.done;
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^NAME   DATA   AGE\nseen   1      \d+s\nseen   2      \d+s\n$/);
@@ -169,10 +170,10 @@ describe('wait and get -w', () => {
 
   it('apply --wait returns once the pod is Ready', async () => {
     const pod = file('pod.yaml', 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: kctl-test/busybox:1}]}\n');
-    const applying = k.runAsync(['apply', '-f', pod, '--wait', '--timeout=30s']);
-    await new Promise((r) => setTimeout(r, 800));
+    const applying = k.start(['apply', '-f', pod, '--wait', '--timeout=30s']);
+    await applying.watching();
     const patched = k.run(['patch', 'pod', 'p', '--subresource=status', '--type=merge', '-p', '{"status":{"phase":"Running","conditions":[{"type":"Ready","status":"True"}]}}']);
     expect(patched.stderr).toBe('');
-    expect(await applying).toEqual({ code: 0, stdout: 'pod/p created\n', stderr: '' });
+    expect(await applying.done).toEqual({ code: 0, stdout: 'pod/p created\n', stderr: '' });
   });
 });

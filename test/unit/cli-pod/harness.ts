@@ -1,65 +1,20 @@
-// In-process kctl for the pod verbs (logs, exec, port-forward, top): MemoryStore + FakeRuntime + FakeClock,
-// in-memory streams, and pods written the way the kubelet writes them (status, containerID docker://ID, the
+// In-process kctl for the pod verbs (logs, exec, port-forward, top): the shared harness (test/helpers/cli-harness.ts)
+// with a FakeRuntime, and pods written the way the kubelet writes them (status, containerID docker://ID, the
 // kctl.io/ports annotation).
-import { Readable, Writable } from 'node:stream';
 import type { Container, KubeObject, Pod } from '../../../src/api/types.js';
-import { createProgram, main } from '../../../src/cli/main.js';
-import type { CliContext, CliIO } from '../../../src/cli/context.js';
 import { FakeRuntime } from '../../../src/runtime/fake/fake-runtime.js';
-import { MemoryStore } from '../../../src/store/memory-store.js';
-import { FakeClock } from '../../../src/util/clock.js';
 import type { StoredPod } from '../../../src/cli/pod-target.js';
+import { harness, type Harness } from '../../helpers/cli-harness.js';
+
+export { context, kctl, makeIO, Sink, type Result } from '../../helpers/cli-harness.js';
 
 export const IMAGE = 'kctl-test/busybox:1';
 export const NODE = 'kctl-node';
 
-export class Sink extends Writable {
-  text = '';
-  override _write(chunk: Buffer | string, _enc: BufferEncoding, cb: (e?: Error | null) => void): void {
-    this.text += chunk.toString();
-    cb();
-  }
-}
-
-export interface Env {
-  clock: FakeClock;
-  store: MemoryStore;
-  runtime: FakeRuntime;
-}
+export type Env = Harness & { runtime: FakeRuntime };
 
 export function setup(): Env {
-  const clock = new FakeClock('2026-01-01T00:00:00Z');
-  const store = new MemoryStore({ clock });
-  const runtime = new FakeRuntime({ clock, images: [IMAGE] });
-  return { clock, store, runtime };
-}
-
-export interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-export function makeIO(stdin?: string | Readable): { io: CliIO; out: Sink; err: Sink } {
-  const out = new Sink();
-  const err = new Sink();
-  const io: CliIO = { out, err, env: { KCTL_NO_CONTROLLER: '1', NO_COLOR: '1' } };
-  if (stdin !== undefined) io.in = typeof stdin === 'string' ? Readable.from([Buffer.from(stdin)]) : stdin;
-  return { io, out, err };
-}
-
-/** Runs `kctl ARGV` in process through main(), over the env's MemoryStore and FakeRuntime. */
-export async function kctl(env: Env, argv: string[], opts: { stdin?: string | Readable } = {}): Promise<Result> {
-  const { io, out, err } = makeIO(opts.stdin);
-  const code = await main(argv, io, { store: env.store, runtime: env.runtime, clock: env.clock });
-  return { code, stdout: out.text, stderr: err.text };
-}
-
-/** A CliContext over the env (for calling runX directly with a signal). */
-export async function context(env: Env, verb: string): Promise<{ ctx: CliContext; out: Sink; err: Sink }> {
-  const { io, out, err } = makeIO();
-  const { ctx } = await createProgram(io, { store: env.store, runtime: env.runtime, clock: env.clock }, verb);
-  return { ctx, out, err };
+  return harness({ runtime: (clock) => new FakeRuntime({ clock, images: [IMAGE] }) }) as Env;
 }
 
 export interface PodSpecInput {

@@ -1,110 +1,16 @@
-// In-process kctl for the workload verbs (scale, rollout, set, wait, get -w, apply --wait): MemoryStore + FakeClock,
-// in-memory streams, and Deployments/ReplicaSets/Pods written the way the controllers and the kubelet write them.
-import { Writable } from 'node:stream';
-import { CommanderError } from 'commander';
+// In-process kctl for the workload verbs (scale, rollout, set, wait, get -w, apply --wait): the shared harness
+// (test/helpers/cli-harness.ts) with numbered uids, and Deployments/ReplicaSets/Pods written the way the controllers
+// and the kubelet write them.
 import type { KubeObject } from '../../../src/api/types.js';
-import { createProgram, main, VERBS } from '../../../src/cli/main.js';
-import type { CliContext, CliIO } from '../../../src/cli/context.js';
-import { exitCodeOf, formatError } from '../../../src/cli/errors.js';
-import { MemoryStore } from '../../../src/store/memory-store.js';
-import { FakeClock } from '../../../src/util/clock.js';
-import { UsageError } from '../../../src/util/errors.js';
+import { harness, kctl, type Harness, type Running } from '../../helpers/cli-harness.js';
+
+export { CountingClock, kctl, Sink, start, type Result, type Running } from '../../helpers/cli-harness.js';
 
 export const IMAGE = 'kctl-test/busybox:1';
 
-export class Sink extends Writable {
-  text = '';
-  override _write(chunk: Buffer | string, _enc: BufferEncoding, cb: (e?: Error | null) => void): void {
-    this.text += chunk.toString();
-    cb();
-  }
-}
+export type Env = Harness;
 
-/** A FakeClock that counts the timers set on it, so a test can wait until a command armed its timeout. */
-export class CountingClock extends FakeClock {
-  timersSet = 0;
-  override setTimer(ms: number, fn: () => void) {
-    this.timersSet++;
-    return super.setTimer(ms, fn);
-  }
-}
-
-export interface Env {
-  clock: CountingClock;
-  store: MemoryStore;
-}
-
-export function setup(): Env {
-  const clock = new CountingClock('2026-01-01T00:00:00Z');
-  let n = 0;
-  const store = new MemoryStore({ clock, uid: () => `uid-${++n}` });
-  return { clock, store };
-}
-
-export interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-const LOADERS: Record<string, () => Promise<{ register(p: import('commander').Command, c: CliContext): void }>> = {
-  scale: () => import('../../../src/cli/commands/scale.js'),
-  rollout: () => import('../../../src/cli/commands/rollout.js'),
-  set: () => import('../../../src/cli/commands/set.js'),
-  wait: () => import('../../../src/cli/commands/wait.js'),
-};
-
-/** A running kctl: its streams can be read while it waits. */
-export interface Running {
-  out: Sink;
-  err: Sink;
-  done: Promise<Result>;
-  /** Ctrl-C: runs what the command subscribed through ctx.onInterrupt */
-  interrupt(): void;
-}
-
-/**
- * Starts `kctl ARGV` in process. Until the lead adds these verbs to main.ts's COMMANDS table, the verb's module
- * is registered on createProgram's program and errors go through the same formatError/exitCodeOf.
- */
-export function start(env: Env, argv: string[]): Running {
-  const out = new Sink();
-  const err = new Sink();
-  const handlers = new Set<() => void>();
-  const io: CliIO = {
-    out,
-    err,
-    env: { KCTL_NO_CONTROLLER: '1', NO_COLOR: '1' },
-    onInterrupt: (fn) => {
-      handlers.add(fn);
-      return () => handlers.delete(fn);
-    },
-  };
-  const deps = { store: env.store, clock: env.clock };
-  const verb = argv.find((a) => !a.startsWith('-'))!;
-  const run = async (): Promise<number> => {
-    if (VERBS.includes(verb)) return main(argv, io, deps);
-    try {
-      const { program, ctx } = await createProgram(io, deps, verb);
-      (await LOADERS[verb]!()).register(program, ctx);
-      for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: (s) => ctx.out(s), writeErr: (s) => ctx.err(s), outputError: () => {} });
-      await program.parseAsync(argv, { from: 'user' });
-      return 0;
-    } catch (e) {
-      if (e instanceof CommanderError) {
-        if (e.code === 'commander.helpDisplayed' || e.code === 'commander.help') return 0;
-        io.err.write(formatError(new UsageError(e.message.replace(/^error: /, ''))));
-        return 1;
-      }
-      io.err.write(formatError(e));
-      return exitCodeOf(e);
-    }
-  };
-  const done = run().then((code) => ({ code, stdout: out.text, stderr: err.text }));
-  return { out, err, done, interrupt: () => [...handlers].forEach((fn) => fn()) };
-}
-
-export const kctl = (env: Env, argv: string[]): Promise<Result> => start(env, argv).done;
+export const setup = (): Env => harness({ uids: true });
 
 /** Lets pending work (store watch wake-ups, command continuations, first-time module loads) run. */
 export async function settle(rounds = 20): Promise<void> {

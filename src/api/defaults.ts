@@ -133,7 +133,9 @@ const DEFAULTERS: Record<string, (o: Obj) => void> = {
   },
   Job(o) {
     const spec = objAt(o, 'spec');
-    setIfMissing(spec, 'completions', 1);
+    // upstream SetDefaults_Job: completions only when parallelism is unset too (unset completions: the first
+    // success ends the Job)
+    if (spec.completions === undefined && spec.parallelism === undefined) spec.completions = 1;
     setIfMissing(spec, 'parallelism', 1);
     setIfMissing(spec, 'backoffLimit', 6);
     setIfMissing(spec, 'completionMode', 'NonIndexed');

@@ -26,6 +26,19 @@ export const CONTROLLER_REVISION_HASH = 'controller-revision-hash';
 export const STATEFULSET_POD_NAME = 'statefulset.kubernetes.io/pod-name';
 export const POD_INDEX = 'apps.kubernetes.io/pod-index';
 
+// Jobs and CronJobs (upstream batch/v1 well-known keys)
+export const JOB_COMPLETION_INDEX = 'batch.kubernetes.io/job-completion-index';
+export const JOB_TRACKING_FINALIZER = 'batch.kubernetes.io/job-tracking';
+export const JOB_NAME_LABEL = 'batch.kubernetes.io/job-name';
+export const LEGACY_JOB_NAME_LABEL = 'job-name';
+export const CONTROLLER_UID_LABEL = 'batch.kubernetes.io/controller-uid';
+export const LEGACY_CONTROLLER_UID_LABEL = 'controller-uid';
+export const JOB_INDEX_FAILURE_COUNT = 'batch.kubernetes.io/job-index-failure-count';
+export const JOB_INDEX_IGNORED_FAILURE_COUNT = 'batch.kubernetes.io/job-index-ignored-failure-count';
+export const CRONJOB_SCHEDULED_TIMESTAMP = 'batch.kubernetes.io/cronjob-scheduled-timestamp';
+/** the env var an Indexed Job's containers get (from the completion-index annotation) */
+export const JOB_COMPLETION_INDEX_ENV = 'JOB_COMPLETION_INDEX';
+
 // kctl's own: pods and the containers it makes for them
 export const MANAGED_BY = 'kctl.io/managed-by';
 export const POD_UID = 'kctl.io/pod-uid';

@@ -20,6 +20,8 @@ import { DeploymentController } from '../controllers/deployment/deployment-contr
 import { ReplicaSetController } from '../controllers/replicaset/replicaset-controller.js';
 import { StatefulSetController } from '../controllers/statefulset/statefulset-controller.js';
 import { GarbageCollector } from '../controllers/gc/garbage-collector.js';
+import { JobController } from '../controllers/job/job-controller.js';
+import { TTLAfterFinishedController } from '../controllers/ttl-after-finished/ttl-after-finished-controller.js';
 import { EndpointsController } from '../controllers/endpoints/endpoints-controller.js';
 import { ServiceAllocator } from '../controllers/service/service-allocator.js';
 import { ServiceProxy } from '../proxy/proxier.js';
@@ -67,6 +69,20 @@ export const WORKLOAD_CONTROLLERS: ((deps: ControllerDeps) => Reconciler)[] = [
   (d) => new ConfigRolloutController({ store: d.store, events: d.recorder('config-rollout-controller'), log: d.log }),
 ];
 
+/** Batch workloads: Jobs run to completion, finished Jobs with a TTL removed. */
+export const BATCH_CONTROLLERS: ((deps: ControllerDeps) => Reconciler)[] = [
+  (d) =>
+    new JobController({
+      store: d.store,
+      clock: d.clock,
+      events: d.recorder('job-controller'),
+      log: d.log,
+      backoffBaseMs: d.config.jobBackoffBaseMs,
+      backoffMaxMs: d.config.jobBackoffMaxMs,
+    }),
+  (d) => new TTLAfterFinishedController({ store: d.store, clock: d.clock, log: d.log }),
+];
+
 /**
  * Services: ClusterIP/nodePort allocation, Endpoints + EndpointSlices, and the proxy listening on the nodePorts
  * (config.proxyBindAddress). The proxy has a stop() the cluster calls (it closes its listeners).
@@ -98,7 +114,12 @@ export const STORAGE_CONTROLLERS: ((deps: ControllerDeps) => Reconciler)[] = [
     }),
 ];
 
-export const DEFAULT_CONTROLLERS: ((deps: ControllerDeps) => Reconciler)[] = [...WORKLOAD_CONTROLLERS, ...SERVICE_CONTROLLERS, ...STORAGE_CONTROLLERS];
+export const DEFAULT_CONTROLLERS: ((deps: ControllerDeps) => Reconciler)[] = [
+  ...WORKLOAD_CONTROLLERS,
+  ...BATCH_CONTROLLERS,
+  ...SERVICE_CONTROLLERS,
+  ...STORAGE_CONTROLLERS,
+];
 
 export interface ClusterOptions {
   config: ClusterConfig;

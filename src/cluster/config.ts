@@ -7,6 +7,8 @@
 //   KCTL_BACKOFF_BASE_MS       backoffBaseMs            10000    CrashLoopBackOff / ImagePullBackOff first delay
 //   KCTL_BACKOFF_MAX_MS        backoffMaxMs             300000   ... doubling up to this
 //   KCTL_BACKOFF_RESET_MS      backoffResetMs           600000   ... reset after a container ran this long
+//   KCTL_JOB_BACKOFF_BASE_MS   jobBackoffBaseMs         10000    delay before a Job replaces a failed pod
+//   KCTL_JOB_BACKOFF_MAX_MS    jobBackoffMaxMs          360000   ... doubling per failure up to this
 //   KCTL_ALLOCATABLE_CPU       allocatable.cpu          capacity node allocatable cpu ("2", "1500m"), at most capacity
 //   KCTL_ALLOCATABLE_MEMORY    allocatable.memory       capacity node allocatable memory ("4Gi")
 //   KCTL_ALLOCATABLE_PODS      allocatable.pods         110      pods the node takes
@@ -31,6 +33,9 @@ export interface ClusterConfig {
   backoffBaseMs: number;
   backoffMaxMs: number;
   backoffResetMs: number;
+  /** the Job controller's failure back-off (upstream DefaultJobPodFailureBackOff / MaxJobPodFailureBackOff) */
+  jobBackoffBaseMs: number;
+  jobBackoffMaxMs: number;
   allocatable: AllocatableSetting;
   /** undefined: the runtime's default ($DOCKER_HOST, else the local socket) */
   dockerHost: string | undefined;
@@ -53,6 +58,8 @@ export const SETTINGS: readonly SettingInfo[] = [
   { env: 'KCTL_BACKOFF_BASE_MS', key: 'backoffBaseMs', default: '10000', description: 'first CrashLoopBackOff/ImagePullBackOff delay (ms)' },
   { env: 'KCTL_BACKOFF_MAX_MS', key: 'backoffMaxMs', default: '300000', description: 'back-off doubles up to this (ms)' },
   { env: 'KCTL_BACKOFF_RESET_MS', key: 'backoffResetMs', default: '600000', description: 'back-off resets after a container ran this long (ms)' },
+  { env: 'KCTL_JOB_BACKOFF_BASE_MS', key: 'jobBackoffBaseMs', default: '10000', description: 'delay before a Job replaces a failed pod (ms)' },
+  { env: 'KCTL_JOB_BACKOFF_MAX_MS', key: 'jobBackoffMaxMs', default: '360000', description: 'the Job back-off doubles per failure up to this (ms)' },
   { env: 'KCTL_ALLOCATABLE_CPU', key: 'allocatable.cpu', default: 'capacity', description: 'node allocatable cpu, e.g. 2 or 1500m (capped at capacity)' },
   { env: 'KCTL_ALLOCATABLE_MEMORY', key: 'allocatable.memory', default: 'capacity', description: 'node allocatable memory, e.g. 4Gi (capped at capacity)' },
   { env: 'KCTL_ALLOCATABLE_PODS', key: 'allocatable.pods', default: '110', description: 'pods the node takes' },
@@ -67,6 +74,8 @@ export const DEFAULTS = {
   backoffBaseMs: 10_000,
   backoffMaxMs: 300_000,
   backoffResetMs: 600_000,
+  jobBackoffBaseMs: 10_000,
+  jobBackoffMaxMs: 360_000,
   proxyBindAddress: '127.0.0.1',
 } as const;
 
@@ -173,12 +182,17 @@ export function configFrom(home: string, env: Env, file: Record<string, unknown>
   const backoffMaxMs = msSetting(env, file, 'KCTL_BACKOFF_MAX_MS', 'backoffMaxMs', Math.max(DEFAULTS.backoffMaxMs, backoffBaseMs), 1);
   if (backoffMaxMs < backoffBaseMs) throw invalid('KCTL_BACKOFF_MAX_MS', backoffMaxMs, `must be >= the back-off base (${backoffBaseMs})`);
   const nodeName = stringSetting(env, file, 'KCTL_NODE_NAME', 'nodeName');
+  const jobBackoffBaseMs = msSetting(env, file, 'KCTL_JOB_BACKOFF_BASE_MS', 'jobBackoffBaseMs', DEFAULTS.jobBackoffBaseMs, 1);
+  const jobBackoffMaxMs = msSetting(env, file, 'KCTL_JOB_BACKOFF_MAX_MS', 'jobBackoffMaxMs', Math.max(DEFAULTS.jobBackoffMaxMs, jobBackoffBaseMs), 1);
+  if (jobBackoffMaxMs < jobBackoffBaseMs) throw invalid('KCTL_JOB_BACKOFF_MAX_MS', jobBackoffMaxMs, `must be >= the Job back-off base (${jobBackoffBaseMs})`);
   return {
     home,
     resyncPeriodMs: msSetting(env, file, 'KCTL_RESYNC_PERIOD_MS', 'resyncPeriodMs', DEFAULTS.resyncPeriodMs),
     backoffBaseMs,
     backoffMaxMs,
     backoffResetMs: msSetting(env, file, 'KCTL_BACKOFF_RESET_MS', 'backoffResetMs', DEFAULTS.backoffResetMs, 1),
+    jobBackoffBaseMs,
+    jobBackoffMaxMs,
     allocatable,
     ...engineSettings(env, file),
     allowPrivileged: boolSetting(env, file, 'KCTL_ALLOW_PRIVILEGED', 'allowPrivileged'),

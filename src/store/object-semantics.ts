@@ -2,6 +2,7 @@
 // updateStatus/delete turns a stored object into. The stores only read the current state, call these, and
 // commit the resulting Mutation at ctx.revision (the store's revision + 1). Nothing here does I/O.
 import { applyDefaults } from '../api/defaults.js';
+import { generateJobSelector } from '../api/job-selector.js';
 import { randomUUID, randomInt } from '../util/ids.js';
 import type { KubeObject } from '../api/types.js';
 import { KINDS, apiVersionOf, qualifiedResource, type KindInfo } from '../api/kinds.js';
@@ -184,6 +185,7 @@ export function prepareCreate(
     ...rest,
   };
   const object: KubeObject = applyDefaults(ordered({ ...o, metadata }));
+  if (ki.kind === 'Job' && ki.group === 'batch') generateJobSelector(object as KubeObject & { spec?: unknown });
   if (ki.hasStatus) delete object.status;
   if (ki.kind === 'Namespace') object.status = { phase: 'Active' };
   if (ki.kind === 'Pod') object.status = { phase: 'Pending' };
@@ -222,8 +224,10 @@ function finish(ki: KindInfo, ref: ObjectRef, stored: KubeObject, next: KubeObje
   meta(next).resourceVersion = String(ctx.revision);
   // the write that removes the last finalizer of an object being deleted completes the delete; a gracefully
   // deleted pod (no finalizers, waiting for the kubelet) stays until the kubelet deletes it
+  // (as upstream's registry: a pod still in its grace period waits for the kubelet's grace-0 delete)
   const removedLastFinalizer = (stored.metadata.finalizers?.length ?? 0) > 0 && !next.metadata.finalizers?.length;
-  if (next.metadata.deletionTimestamp && removedLastFinalizer) return { op: 'delete', type: 'DELETED', ref, object: next };
+  const podInGrace = ki.kind === 'Pod' && (next.metadata.deletionGracePeriodSeconds ?? 0) > 0;
+  if (next.metadata.deletionTimestamp && removedLastFinalizer && !podInGrace) return { op: 'delete', type: 'DELETED', ref, object: next };
   return { op: 'put', type: 'MODIFIED', ref, object: ordered(next) };
 }
 

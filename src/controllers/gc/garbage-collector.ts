@@ -36,6 +36,7 @@ export const GC_RESOURCES: readonly string[] = [
   'replicasets',
   'statefulsets',
   'controllerrevisions',
+  'jobs',
   'persistentvolumeclaims',
   'pods',
   'services',

@@ -17,6 +17,8 @@ describe('cluster config', () => {
       backoffBaseMs: 10_000,
       backoffMaxMs: 300_000,
       backoffResetMs: 600_000,
+      jobBackoffBaseMs: 10_000,
+      jobBackoffMaxMs: 360_000,
       allocatable: {},
       dockerHost: undefined,
       allowPrivileged: false,

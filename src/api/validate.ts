@@ -1,14 +1,13 @@
 // Validates one object against its kind's JSON schema (schemas/, compiled at build time into standalone ajv
-// validators in dist/validators/<schemaId>.js) plus the semantic checks the API server makes (semantic.ts).
+// validators in dist/validators/<schemaId>.js) plus the semantic checks the API server makes (validation/).
 // Only the validator module of the kind being validated is imported, on first use; the ajv compiler is never
 // loaded on the CLI path (the fallback that compiles schemas/ in memory exists for unit tests run without a build).
 import type { FieldError } from '../util/errors.js';
 import { KINDS, apiVersionOf, kindByKind, schemaId, type KindInfo } from './kinds.js';
 import { QUANTITY_FORMAT_ERROR, QUANTITY_PATTERN } from './quantity.js';
-import { goValue, unsupportedFieldWarnings, validateSemantics } from './semantic.js';
-import { validateKindSemantics } from './kind-validation.js';
+import { goValue, unsupportedFieldWarnings, validateKindSemantics, validateSemantics } from './validation/index.js';
 
-export { unsupportedFieldWarnings } from './semantic.js';
+export { unsupportedFieldWarnings } from './validation/index.js';
 
 export type ValidateMode = 'strict' | 'warn' | 'ignore';
 

@@ -3,7 +3,7 @@
 // same error wording. Pure: the command reads the files and hands their bytes to these builders in kubectl's
 // order, so errors come out in the order kubectl reports them. Secret values never appear in an error message.
 import type { KubeObject } from '../api/types.js';
-import { configMapKeyErrors, envVarNameErrors } from '../api/semantic.js';
+import { configMapKeyErrors, envVarNameErrors } from '../api/validation/index.js';
 import { KctlError } from '../util/errors.js';
 import { goJSON } from '../util/go-json.js';
 

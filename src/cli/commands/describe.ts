@@ -26,7 +26,7 @@ async function related(ctx: CliContext, obj: KubeObject): Promise<{ events: Kube
 export async function runDescribe(args: string[], flags: SelectFlags, ctx: CliContext): Promise<void> {
   // `describe pods web` also matches name prefixes in kubectl; kctl asks for exact names
   const { selected, errors } = await selectObjects(ctx, args, flags, 'describe');
-  const { describe, joinDescriptions, colorizeDescribe } = await import('../../printers/describe.js');
+  const { describe, joinDescriptions, colorizeDescribe } = await import('../../printers/describe/index.js');
   const pages: string[] = [];
   for (const s of selected) for (const obj of s.objects) pages.push(describe(obj, await related(ctx, obj), ctx.clock.now()));
   if (pages.length > 0) {

@@ -2,7 +2,7 @@
 // revisions of a Deployment's ReplicaSets with their change-cause, or one revision's pod template.
 import type { KubeObject } from '../../api/types.js';
 import { CHANGE_CAUSE } from '../../api/meta.js';
-import { describe } from '../../printers/describe.js';
+import { describe } from '../../printers/describe/index.js';
 import { tabwrite } from '../../printers/tabwriter.js';
 import { KctlError } from '../../util/errors.js';
 import { replicaSetsOf, revisionOf } from './replicasets.js';

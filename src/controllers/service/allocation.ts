@@ -13,7 +13,7 @@
 // that would have got it from an API server. nodePortOwners() applies the same rule for the proxy.
 import type { Service, ServicePort, ServiceSpec, ServiceStatus } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../../api/types.js';
-import { FieldPath, invalid } from '../../api/semantic.js';
+import { FieldPath, invalid } from '../../api/validation/index.js';
 import type { FieldError } from '../../util/errors.js';
 import { deepEqual, jsonClone } from '../../store/object-semantics.js';
 import { allocateClusterIP, inRange, parseCidr, SERVICE_CLUSTER_IP_RANGE, type IPRange, type Random } from './ip-allocator.js';

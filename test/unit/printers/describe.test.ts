@@ -1,7 +1,7 @@
 process.env.TZ = 'UTC';
 import { describe as group, expect, it } from 'vitest';
 import type { KubeObject } from '../../../src/api/types.js';
-import { colorizeDescribe, describe, eventsFor, formatRFC1123Z, joinDescriptions, smartLabelFor } from '../../../src/printers/describe.js';
+import { colorizeDescribe, describe, eventsFor, formatRFC1123Z, joinDescriptions, smartLabelFor } from '../../../src/printers/describe/index.js';
 
 const now = new Date('2026-01-01T12:00:00Z');
 const ago = (sec: number): string => new Date(now.getTime() - sec * 1000).toISOString();

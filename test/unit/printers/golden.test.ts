@@ -7,7 +7,7 @@ import { describe as group, expect, it } from 'vitest';
 import type { KubeObject } from '../../../src/api/types.js';
 import { matches } from '../../../src/api/labels.js';
 import { printObjects, type PrintOptions } from '../../../src/printers/output.js';
-import { describe } from '../../../src/printers/describe.js';
+import { describe } from '../../../src/printers/describe/index.js';
 // @ts-expect-error plain ESM data module shared with the recorder
 import { cases } from '../../fixtures/golden/oracle/cases.mjs';
 

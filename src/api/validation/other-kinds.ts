@@ -1,14 +1,13 @@
 // The API server's semantic checks for the 1.32 kinds kctl stores without running them, where they are cheap
 // and catch real mistakes (upstream pkg/apis/<group>/validation). Shapes and required fields come from the
-// schemas; this adds the cross-field rules. Called by validate.ts after the workload checks of semantic.ts.
-import type { FieldError } from '../util/errors.js';
-import type { KindInfo } from './kinds.js';
-import { labelSelectorMatches } from './labels.js';
-import { FieldPath, forbidden, invalid, notSupported, required, validatePodSpec } from './semantic.js';
+// schemas; this adds the cross-field rules. Called by validate.ts after validateSemantics (semantics.ts).
+import type { FieldError } from '../../util/errors.js';
+import type { KindInfo } from '../kinds.js';
+import { labelSelectorMatches } from '../labels.js';
+import { FieldPath, forbidden, invalid, notSupported, required } from './field.js';
+import { arr, obj, type Obj } from './json.js';
+import { validatePodSpec } from './pod.js';
 
-type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
-const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const RBAC_GROUP = 'rbac.authorization.k8s.io';
 
 /** The pod template of an RC or a PodTemplate: its spec is a pod spec (upstream ValidatePodTemplateSpec). */

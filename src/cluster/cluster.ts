@@ -21,6 +21,7 @@ import { ReplicaSetController } from '../controllers/replicaset/replicaset-contr
 import { StatefulSetController } from '../controllers/statefulset/statefulset-controller.js';
 import { GarbageCollector } from '../controllers/gc/garbage-collector.js';
 import { JobController } from '../controllers/job/job-controller.js';
+import { CronJobController } from '../controllers/cronjob/cronjob-controller.js';
 import { TTLAfterFinishedController } from '../controllers/ttl-after-finished/ttl-after-finished-controller.js';
 import { EndpointsController } from '../controllers/endpoints/endpoints-controller.js';
 import { ServiceAllocator } from '../controllers/service/service-allocator.js';
@@ -69,7 +70,7 @@ export const WORKLOAD_CONTROLLERS: ((deps: ControllerDeps) => Reconciler)[] = [
   (d) => new ConfigRolloutController({ store: d.store, events: d.recorder('config-rollout-controller'), log: d.log }),
 ];
 
-/** Batch workloads: Jobs run to completion, finished Jobs with a TTL removed. */
+/** Batch workloads: Jobs run to completion, finished Jobs with a TTL removed, CronJobs starting Jobs on schedule. */
 export const BATCH_CONTROLLERS: ((deps: ControllerDeps) => Reconciler)[] = [
   (d) =>
     new JobController({
@@ -81,6 +82,7 @@ export const BATCH_CONTROLLERS: ((deps: ControllerDeps) => Reconciler)[] = [
       backoffMaxMs: d.config.jobBackoffMaxMs,
     }),
   (d) => new TTLAfterFinishedController({ store: d.store, clock: d.clock, log: d.log }),
+  (d) => new CronJobController({ store: d.store, clock: d.clock, events: d.recorder('cronjob-controller'), log: d.log }),
 ];
 
 /**

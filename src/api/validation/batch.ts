@@ -23,11 +23,27 @@ export function validateCronJobSpec(spec: Obj, p: FieldPath, errs: FieldError[])
     }
   }
   for (const f of ['startingDeadlineSeconds', 'successfulJobsHistoryLimit', 'failedJobsHistoryLimit']) nonNegative(spec[f], p.child(f), errs);
+  // upstream validateTimeZone (time.LoadLocation's message)
+  const tz = spec.timeZone;
+  if (typeof tz === 'string') {
+    if (tz === '') errs.push(invalid(p.child('timeZone'), tz, 'timeZone must be nil or non-empty string'));
+    else if (tz.toLowerCase() === 'local') errs.push(invalid(p.child('timeZone'), tz, 'timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones'));
+    else if (!knownTimeZone(tz)) errs.push(invalid(p.child('timeZone'), tz, `unknown time zone ${tz}`));
+  }
   const jt = obj(spec.jobTemplate);
   if (jt) {
     errs.push(...validateLabels(obj(jt.metadata)?.labels, p.child('jobTemplate', 'metadata', 'labels')));
     const js = obj(jt.spec);
     if (js) validateJobSpec(js, p.child('jobTemplate', 'spec'), errs);
+  }
+}
+
+function knownTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
   }
 }
 

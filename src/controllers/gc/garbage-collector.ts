@@ -37,6 +37,7 @@ export const GC_RESOURCES: readonly string[] = [
   'statefulsets',
   'controllerrevisions',
   'jobs',
+  'cronjobs',
   'persistentvolumeclaims',
   'pods',
   'services',

@@ -272,6 +272,8 @@ describe('Kubelet: deletion', () => {
 
   it('with Services wired: joins the namespace network with its DNS names, gets the service variables, and drains before SIGTERM', async () => {
     let releaseDrain!: () => void;
+    let drainStarted!: () => void;
+    const draining = new Promise<void>((r) => (drainStarted = r));
     const drains: { name: string; deadline: number }[] = [];
     const networking: PodNetworking = {
       network: (ns) => `kctl.test.${ns}`,
@@ -279,6 +281,7 @@ describe('Kubelet: deletion', () => {
       serviceEnv: async () => ({ WEB_SERVICE_HOST: '172.30.0.9', WEB_SERVICE_PORT: '80' }),
       drain: (p, deadline) => {
         drains.push({ name: p.metadata!.name!, deadline });
+        drainStarted();
         return new Promise<void>((r) => (releaseDrain = r));
       },
     };
@@ -293,7 +296,7 @@ describe('Kubelet: deletion', () => {
 
     await h.store.delete({ resource: 'pods', namespace: 'default', name: 'web' });
     await h.kubelet.reconcile(KEY);
-    await new Promise((r) => setTimeout(r, 20));
+    await draining; // the stop runs in the background: wait until it asks for the drain
     expect(drains).toEqual([{ name: 'web', deadline: h.clock.now().getTime() + 2_500 }]); // half the grace period at most
     expect(h.runtime.callsTo('stopContainer')).toEqual([]); // no SIGTERM while draining
     releaseDrain();

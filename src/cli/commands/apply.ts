@@ -1,5 +1,8 @@
 // kctl apply -f: client-side three-way apply (last-applied annotation), per-object writes that continue on
-// error, kubectl's `deployment.apps/web created|configured|unchanged` lines.
+// error, kubectl's `deployment.apps/web created|configured|unchanged` lines. Every write records its field
+// manager in metadata.managedFields (kubectl-client-side-apply, or --field-manager) as the API server does.
+// --server-side: server-side apply through the same field manager the API server uses (apply/server-side/),
+// `serverside-applied`, conflicts as kubectl prints them, --force-conflicts.
 import type { Command } from 'commander';
 import { qualifiedKind } from '../../api/kinds.js';
 import { notEnforcedWarnings } from '../../api/kind-support.js';
@@ -20,7 +23,27 @@ export interface ApplyOptions extends ManifestFlags {
   timeoutMs?: number;
   /** --continue-on-error (kctl): apply the valid documents of a batch with broken ones, as kubectl does */
   continueOnError?: boolean;
+  /** --server-side, --force-conflicts, --field-manager */
+  serverSide?: boolean;
+  forceConflicts?: boolean;
+  fieldManager?: string;
 }
+
+/** kubectl's advice after an apply conflict (pkg/cmd/apply/apply.go). */
+const CONFLICT_ADVICE = `Please review the fields above--they currently have other managers. Here
+are the ways you can resolve this warning:
+* If you intend to manage all of these fields, please re-run the apply
+  command with the \`--force-conflicts\` flag.
+* If you do not intend to manage all of the fields, please edit your
+  manifest to remove references to the fields that should keep their
+  current managers.
+* You may co-own fields by updating your manifest to match the existing
+  value; in this case, you'll become the manager if the other manager(s)
+  stop managing the field (remove it from their configuration).
+See https://kubernetes.io/docs/reference/using-api/server-side-apply/#conflicts`;
+
+/** A conflict as kubectl reports it: a plain `error: ...` (kubectl wraps the Status error), no source prefix. */
+class ApplyConflictReport extends KctlError {}
 
 /** kubectl retries a patch that hit a conflict a few times (maxPatchRetry) before giving up. */
 const MAX_RETRY = 5;
@@ -35,10 +58,21 @@ export function toApplyOptions(flags: Record<string, unknown>): ApplyOptions {
     wait: parseBoolFlag('--wait', flags.wait, false),
     timeoutMs: parseDurationFlag('--timeout', flags.timeout, 5 * 60_000),
     continueOnError: parseBoolFlag('--continue-on-error', flags.continueOnError, false),
+    serverSide: parseBoolFlag('--server-side', flags.serverSide, false),
+    forceConflicts: parseBoolFlag('--force-conflicts', flags.forceConflicts, false),
+    fieldManager: flags.fieldManager as string | undefined,
   };
 }
 
+/** kubectl's checks of the server-side flags (ApplyFlags.ToOptions / Validate). */
+function validateServerSide(o: ApplyOptions): void {
+  if (o.forceConflicts && !o.serverSide) throw new KctlError('Invalid', '--force-conflicts only works with --server-side');
+  if (o.serverSide && o.dryRun === 'client')
+    throw new KctlError('Invalid', "--dry-run=client doesn't work with --server-side (did you mean --dry-run=server instead?)");
+}
+
 export async function runApply(o: ApplyOptions, ctx: CliContext): Promise<void> {
+  validateServerSide(o);
   // all-or-nothing by default (kctl's stronger guarantee); kubectl's partial apply when asked for
   let manifests: ResolvedManifest[];
   const errors: KctlError[] = [];
@@ -49,7 +83,12 @@ export async function runApply(o: ApplyOptions, ctx: CliContext): Promise<void> 
     if (manifests.length === 0 && errors.length === 0) throw new KctlError('Invalid', 'no objects passed to apply');
   } else manifests = await loadAndValidate(ctx, o, { mode: o.validate, verb: 'apply' });
   for (const w of notEnforcedWarnings(manifests.map((m) => m.kind))) ctx.warn(w);
-  const { applyObject } = await import('../../apply/last-applied.js');
+  const { applyObject, setDefaultNamespace } = await import('../../apply/last-applied.js');
+  const ssa = { ...(await import('../../apply/server-side/field-manager.js')), ...(await import('../../apply/server-side/handover.js')) };
+  const { applyDefaults } = await import('../../api/defaults.js');
+  /** the object as the API server stores it from this write: defaulted, its field manager recorded */
+  const tracked = (old: KubeObject | undefined, next: KubeObject): KubeObject =>
+    ssa.updateManagedFields({ old, new: applyDefaults(structuredClone(next)), manager: o.fieldManager ?? ssa.FIELD_MANAGERS.clientSideApply, time: ctx.clock.now() });
   const store = await ctx.store();
   const printed: KubeObject[] = [];
   let wrote = false;
@@ -60,14 +99,47 @@ export async function runApply(o: ApplyOptions, ctx: CliContext): Promise<void> 
     try {
       for (let attempt = 0; ; attempt++) {
         const current = await store.tryGet(ref);
+        if (o.serverSide) {
+          let r: ReturnType<typeof ssa.kubectlServerSideApply>;
+          try {
+            r = ssa.kubectlServerSideApply({
+              live: current,
+              applied: setDefaultNamespace(m.object, ns),
+              manager: o.fieldManager ?? ssa.FIELD_MANAGERS.serverSideApply,
+              force: o.forceConflicts ?? false,
+              time: ctx.clock.now(),
+            });
+          } catch (e) {
+            if (e instanceof ssa.ApplyConflictError) throw new ApplyConflictReport('Internal', `${e.message}\n${CONFLICT_ADVICE}`);
+            if (e instanceof Error && !(e instanceof KctlError)) throw new KctlError('Invalid', e.message);
+            throw e;
+          }
+          let result = r.object;
+          try {
+            if (o.dryRun === 'none' && r.changed) {
+              result = current
+                ? await store.update({ ...result, metadata: { ...result.metadata, resourceVersion: current.metadata.resourceVersion } })
+                : await store.create(result);
+            }
+          } catch (e) {
+            if ((isConflict(e) || isAlreadyExists(e)) && attempt < MAX_RETRY) continue;
+            throw e;
+          }
+          if (o.dryRun === 'none' && r.changed) wrote = true;
+          if (o.dryRun === 'none') applied.push(ref);
+          if (o.output) printed.push(result);
+          else ctx.out(`${qualifiedKind(m.kind)}/${m.object.metadata.name} serverside-applied${dryRunSuffix(o.dryRun)}\n`);
+          break;
+        }
         const r = applyObject(current, m.object, { namespace: ns, commandName: 'kctl' });
         for (const w of r.warnings) ctx.warn(w);
         let result = r.result;
         try {
-          if (o.dryRun === 'none' && r.action === 'created') result = await store.create(result);
+          if (o.dryRun === 'none' && r.action === 'created') result = await store.create(tracked(undefined, result));
           else if (o.dryRun === 'none' && r.action === 'configured') {
             // the write is conditional on the version we merged against
-            result = await store.update({ ...result, metadata: { ...result.metadata, resourceVersion: current!.metadata.resourceVersion } });
+            const next = tracked(current, result);
+            result = await store.update({ ...next, metadata: { ...next.metadata, resourceVersion: current!.metadata.resourceVersion } });
           }
         } catch (e) {
           if ((isConflict(e) || isAlreadyExists(e)) && attempt < MAX_RETRY) continue;
@@ -81,7 +153,7 @@ export async function runApply(o: ApplyOptions, ctx: CliContext): Promise<void> 
       }
     } catch (e) {
       if (!(e instanceof KctlError)) throw e;
-      if (!e.source) e.source = m.sourced.source.replace(/#\d+$/, '');
+      if (!e.source && !(e instanceof ApplyConflictReport)) e.source = m.sourced.source.replace(/#\d+$/, '');
       errors.push(e);
     }
   }
@@ -108,6 +180,9 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--validate [mode]', 'Must be one of: strict (or true), warn, ignore (or false).')
     .option('--wait [bool]', 'kctl: after applying, wait until what was applied is ready (Deployments: rollout complete; Pods: Ready; others: exist).')
     .option('--continue-on-error [bool]', 'kctl: apply the valid objects of a batch that has invalid ones (kubectl\'s behaviour); default: nothing is written unless every object is valid.')
+    .option('--server-side [bool]', 'If true, apply runs in the server instead of the client.')
+    .option('--force-conflicts [bool]', 'If true, server-side apply will force the changes against conflicts.')
+    .option('--field-manager <name>', 'Name of the manager used to track field ownership.')
     .option('--timeout <duration>', 'kctl: with --wait, how long to wait before giving up (default 5m; 0 waits without limit).')
     .action(async (flags: Record<string, unknown>) => runApply(toApplyOptions(flags), ctx));
 }

@@ -32,7 +32,10 @@ export async function runEdit(o: EditOptions, ctx: CliContext, runEditor: Editor
   const { join } = await import('node:path');
   let wrote = false;
   for (const s of selected) {
-    for (const shown of s.objects) {
+    for (const listed of s.objects) {
+      // kubectl edit leaves metadata.managedFields out of the file (--show-managed-fields=false)
+      const { managedFields: _mf, ...shownMeta } = listed.metadata as KubeObject['metadata'] & { managedFields?: unknown };
+      const shown = { ...listed, metadata: shownMeta } as KubeObject;
       const dir = await mkdtemp(join(tmpdir(), 'kctl-edit-'));
       const file = join(dir, `${s.kind.plural}-${shown.metadata.name}.yaml`);
       await writeFile(file, HEADER + toYAML(shown), { mode: 0o600 });
@@ -62,7 +65,8 @@ export async function runEdit(o: EditOptions, ctx: CliContext, runEditor: Editor
         if (bad.length > 0)
           throw new KctlError('Invalid', `${s.kind.kind} "${shown.metadata.name}" is invalid: ${bad.map((b) => `${b.path}: ${b.message}`).join('; ')}; a copy of your changes has been stored to "${file}"`);
         try {
-          await store.update(r.result);
+          const { updateManagedFields, FIELD_MANAGERS } = await import('../../apply/server-side/field-manager.js');
+          await store.update(updateManagedFields({ old: current, new: r.result, manager: FIELD_MANAGERS.edit, time: ctx.clock.now() }));
           wrote = true;
         } catch (e) {
           if (isConflict(e) && attempt < 5) continue;

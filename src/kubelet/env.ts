@@ -3,7 +3,7 @@
 // the variables defined before it, or valueFrom (fieldRef, resourceFieldRef, configMapKeyRef,
 // secretKeyRef). Pure: the ConfigMaps and Secrets are looked up by the caller. Values are never logged.
 import type { ConfigMap, Container, Pod, Secret } from '../api/types.js';
-import { tryParseQuantity } from '../api/quantity.js';
+import { quantityNumber, tryParseQuantity } from '../api/quantity.js';
 import type { EnvVar } from '../runtime/runtime.js';
 import { KctlError } from '../util/errors.js';
 
@@ -126,8 +126,12 @@ export function resourceFieldValue(
   if (!c) throw new ContainerConfigError(`cannot find container "${ref.containerName}" in pod ${pod.metadata?.name ?? ''}`);
   const [kind, res] = ref.resource.split('.') as [string, string | undefined];
   if ((kind !== 'limits' && kind !== 'requests') || !res) throw new ContainerConfigError(`unsupported container resource : ${ref.resource}`);
-  const lim = tryParseQuantity(c.resources?.limits?.[res]);
-  const req = tryParseQuantity(c.resources?.requests?.[res]);
+  const num = (x: unknown): number | undefined => {
+    const q = tryParseQuantity(x);
+    return q && quantityNumber(q);
+  };
+  const lim = num(c.resources?.limits?.[res]);
+  const req = num(c.resources?.requests?.[res]);
   let v: number;
   if (kind === 'limits') {
     if (lim !== undefined) v = lim;
@@ -135,7 +139,7 @@ export function resourceFieldValue(
     else if (res === 'memory') v = alloc.memory;
     else v = 0;
   } else v = req ?? lim ?? 0;
-  const divisor = tryParseQuantity(ref.divisor ?? 1) || 1;
+  const divisor = num(ref.divisor ?? 1) || 1;
   if (res === 'cpu') return String(Math.ceil(Math.round(v * 1000) / Math.round(divisor * 1000) - 1e-9));
   if (res === 'memory' || res === 'ephemeral-storage') return String(Math.ceil(v / divisor - 1e-9));
   throw new ContainerConfigError(`unsupported container resource : ${ref.resource}`);

@@ -3,7 +3,7 @@
 // generateAPIPodStatus / convertToAPIContainerStatuses / getPhase and status/generate.go).
 import type { Container, Pod } from '../api/types.js';
 import type { ContainerState as ApiContainerState, ContainerStatus as ApiContainerStatus, PodCondition, PodStatus } from 'kubernetes-types/core/v1.js';
-import { tryParseQuantity } from '../api/quantity.js';
+import { cmpQuantity, tryParseQuantity } from '../api/quantity.js';
 import { containersNamed, ghostOf, statusAttempt, type ObservedContainer, type ObservedPod, type ObservedSandbox, type Waiting } from './pod-actions.js';
 import { deepEqual, rfc3339, restartPolicyOf, type PodPortMapping } from './helpers.js';
 
@@ -280,8 +280,8 @@ export function qosClass(pod: Pod): 'Guaranteed' | 'Burstable' | 'BestEffort' {
     for (const r of ['cpu', 'memory']) {
       const l = tryParseQuantity(lim[r]);
       const q = req[r] === undefined ? l : tryParseQuantity(req[r]);
-      if ((q ?? 0) > 0 || (l ?? 0) > 0) any = true;
-      if (l === undefined || l === 0 || q !== l) guaranteed = false;
+      if ((q?.nano ?? 0n) > 0n || (l?.nano ?? 0n) > 0n) any = true;
+      if (l === undefined || l.nano === 0n || q === undefined || cmpQuantity(q, l) !== 0) guaranteed = false;
     }
   }
   if (!any) return 'BestEffort';

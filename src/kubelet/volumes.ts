@@ -15,7 +15,7 @@
 import { posix } from 'node:path';
 import type { Container, Pod } from '../api/types.js';
 import type { Volume } from 'kubernetes-types/core/v1.js';
-import { tryParseQuantity } from '../api/quantity.js';
+import { quantityValue, tryParseQuantity } from '../api/quantity.js';
 import type { EngineVolume } from '../runtime/runtime.js';
 
 /** The file system side effects of volumes (NodeVolumeHost in volume-host.ts; a fake in tests). */
@@ -81,7 +81,7 @@ export function podVolumes(pod: Pod, dataDir: string | undefined, secretDir?: st
       // an engine tmpfs volume the pod's containers share and its sandbox holds; sizeLimit is its size
       const size = tryParseQuantity(v.emptyDir.sizeLimit);
       const pv: PodVolume = { name: v.name, kind: 'emptyDir', engine: { type: 'tmpfs', name: memoryVolumeName(uid, v.name) }, volume: v };
-      if (size) pv.tmpfsSizeBytes = Math.ceil(size);
+      if (size && size.nano !== 0n) pv.tmpfsSizeBytes = Number(quantityValue(size));
       return pv;
     }
     if (v.emptyDir) return need('emptyDir');

@@ -6,7 +6,7 @@
 import type { KubeObject } from '../api/types.js';
 import { formatLabels, formatLabelSelector } from '../api/labels.js';
 import { age, humanDuration, parseTime } from './age.js';
-import { formatQuantity } from './quantity.js';
+import { formatQuantity } from '../api/quantity.js';
 import { layoutContainerCells, type Column } from './columns.js';
 
 type Obj = Record<string, unknown>;

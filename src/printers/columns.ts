@@ -4,7 +4,7 @@
 import type { KubeObject } from '../api/types.js';
 import { formatLabels, formatLabelSelector, selectorFromLabelSelector, selectorString } from '../api/labels.js';
 import { age, humanDuration, parseTime } from './age.js';
-import { formatQuantity } from './quantity.js';
+import { formatQuantity } from '../api/quantity.js';
 import { KIND_TABLES } from './columns-kinds.js';
 
 export interface ColumnContext {

@@ -1,7 +1,7 @@
 // Sorting as kubectl sorts: Go's sort.Sort (pdqsort, deterministic but not stable; insertion sort up to 12
 // elements) driven by a Less function, and --sort-by's value ordering (numbers numerically, quantities by value,
 // other strings byte-wise, missing values first).
-import { cmpQuantity, tryParseQuantity } from './quantity.js';
+import { cmpQuantity, tryParseQuantity } from '../api/quantity.js';
 
 /** Go's sort.Sort over an array with a Less(a, b) function. Sorts in place and returns the array. */
 export function goSort<T>(data: T[], less: (a: T, b: T) => boolean): T[] {

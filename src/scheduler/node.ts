@@ -8,7 +8,7 @@ import type { Node } from '../api/types.js';
 import type { KubeObject } from '../api/types.js';
 import type { NodeCondition, NodeStatus, Taint } from 'kubernetes-types/core/v1.js';
 import type { Clock } from '../util/clock.js';
-import { milliValue, quantityValue } from '../api/quantity.js';
+import { integerValue, milliValue } from '../api/quantity.js';
 import { objectKey, parseObjectKey, type Store, type WatchEvent } from '../store/store.js';
 import type { RuntimeInfo, RuntimeVersion, RuntimeVersioner } from '../runtime/runtime.js';
 import { DONE, NOP_LOGGER, type Logger, type Reconciler, type Result } from '../controllers/reconciler.js';
@@ -70,8 +70,8 @@ export function nodeResources(info: RuntimeInfo, setting: AllocatableSetting = {
     capacity,
     allocatable: {
       cpu: lower(setting.cpu, capacity.cpu, milliValue),
-      memory: lower(setting.memory, capacity.memory, quantityValue),
-      pods: lower(setting.pods, capacity.pods, quantityValue),
+      memory: lower(setting.memory, capacity.memory, integerValue),
+      pods: lower(setting.pods, capacity.pods, integerValue),
     },
   };
 }

@@ -2,7 +2,7 @@
 // scheduler framework NodeInfo). Amounts are integers: cpu in millicores, memory and every other resource in
 // units (bytes), as Quantity.MilliValue()/Value() give them.
 import type { Container, Node, Pod } from '../api/types.js';
-import { milliValue, quantityValue } from '../api/quantity.js';
+import { integerValue, milliValue } from '../api/quantity.js';
 
 /** resource name → amount (cpu: millicores; others: Value()) */
 export type ResourceList = Record<string, number>;
@@ -20,7 +20,7 @@ export const DEFAULT_MAX_PODS = 110;
 export function amount(resource: string, q: unknown): number {
   if (typeof q !== 'string' && typeof q !== 'number') return 0;
   try {
-    return resource === 'cpu' ? milliValue(q) : quantityValue(q);
+    return resource === 'cpu' ? milliValue(q) : integerValue(q);
   } catch {
     return 0;
   }

@@ -136,7 +136,7 @@ export function validatePersistentVolumeClaimSpec(specRaw: unknown, p: FieldPath
   if (storage === undefined) errs.push(required(sp));
   else {
     const q = quantity(storage, sp, errs);
-    if (q !== undefined && q <= 0) errs.push(invalid(sp, storage, 'must be greater than zero'));
+    if (q !== undefined && q <= 0n) errs.push(invalid(sp, storage, 'must be greater than zero'));
   }
   for (const f of ['limits', 'requests'])
     for (const [name, v] of Object.entries(obj(res?.[f]) ?? {})) if (name !== 'storage') quantity(v, p.child('resources', f).key(name), errs);

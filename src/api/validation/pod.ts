@@ -6,11 +6,11 @@ import { configMapKeyErrors, dns1123Label, dns1123Subdomain, envVarNameErrors, i
 import { arr, int, obj, str, type Obj } from './json.js';
 import { nonNegative, validateLabels } from './meta.js';
 
-/** Quantity field: parse with upstream's message; returns the value when it parses. */
-export function quantity(v: unknown, p: FieldPath, errs: FieldError[]): number | undefined {
+/** Quantity field: parse with upstream's message; returns the value (in nano-units, exact) when it parses. */
+export function quantity(v: unknown, p: FieldPath, errs: FieldError[]): bigint | undefined {
   if (typeof v !== 'string' && typeof v !== 'number') return undefined; // schema reports the type
   try {
-    return parseQuantity(v);
+    return parseQuantity(v).nano;
   } catch (e) {
     errs.push(invalid(p, v, e instanceof QuantityError ? e.message : String(e)));
     return undefined;
@@ -23,7 +23,7 @@ const STANDARD_CONTAINER_RESOURCES = new Set(['cpu', 'memory', 'ephemeral-storag
 function validateResources(res: unknown, p: FieldPath, errs: FieldError[]): void {
   const r = obj(res);
   if (!r) return;
-  const limits = new Map<string, { raw: unknown; value: number }>();
+  const limits = new Map<string, { raw: unknown; value: bigint }>();
   const check = (field: 'limits' | 'requests') => {
     for (const [name, raw] of Object.entries(obj(r[field]) ?? {})) {
       const kp = p.child(field).key(name);
@@ -32,7 +32,7 @@ function validateResources(res: unknown, p: FieldPath, errs: FieldError[]): void
       else if (name.includes('/')) for (const m of qualifiedNameErrors(name)) errs.push(invalid(kp, name, m));
       const value = quantity(raw, kp, errs);
       if (value === undefined) continue;
-      if (value < 0) {
+      if (value < 0n) {
         errs.push(invalid(kp, raw, NON_NEGATIVE));
         continue;
       }
@@ -237,7 +237,7 @@ function validateVolumeSource(v: Obj, p: FieldPath, errs: FieldError[]): void {
     case 'emptyDir':
       if (src.sizeLimit !== undefined) {
         const q = quantity(src.sizeLimit, sp.child('sizeLimit'), errs);
-        if (q !== undefined && q < 0) errs.push(forbidden(sp.child('sizeLimit'), 'SizeLimit field must be a valid resource quantity'));
+        if (q !== undefined && q < 0n) errs.push(forbidden(sp.child('sizeLimit'), 'SizeLimit field must be a valid resource quantity'));
       }
       break;
     case 'configMap':

@@ -252,13 +252,13 @@ export async function runTopNode(o: TopNodeOptions, ctx: CliContext): Promise<vo
     l.push(...cs.values());
     perNode.set(node, l);
   }
-  const { milliValue, quantityValue } = await import('../../api/quantity.js');
+  const { integerValue, milliValue } = await import('../../api/quantity.js');
   const metrics: NodeMetrics[] = nodes.map((n) => {
     const res = (o.showCapacity ? n.status?.capacity : n.status?.allocatable) ?? {};
     const m: NodeMetrics = { name: n.metadata.name, usage: sum(perNode.get(n.metadata.name) ?? []) };
     const available: NodeMetrics['available'] = {};
     if (res.cpu !== undefined) available.cpu = milliValue(res.cpu);
-    if (res.memory !== undefined) available.memory = quantityValue(res.memory);
+    if (res.memory !== undefined) available.memory = integerValue(res.memory);
     if (available.cpu !== undefined || available.memory !== undefined) m.available = available;
     return m;
   });

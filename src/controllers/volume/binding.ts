@@ -3,7 +3,7 @@
 // machine: claims bind to a matching PV, else kctl's provisioner makes a Docker volume and a PV `pvc-<uid>` for them.
 import type { KubeObject } from '../../api/types.js';
 import type { PersistentVolumeClaimSpec, PersistentVolumeSpec, Pod } from 'kubernetes-types/core/v1.js';
-import { tryParseQuantity } from '../../api/quantity.js';
+import { quantityNumber, tryParseQuantity } from '../../api/quantity.js';
 
 // annotations and finalizers, with upstream's names
 export const ANN_BIND_COMPLETED = 'pv.kubernetes.io/bind-completed';
@@ -85,10 +85,14 @@ export function volumeClass(pv: PVObj): string {
 
 /** Bytes a claim asks for (resources.requests.storage); 0 when absent. */
 export function requestedBytes(pvc: PVCObj): number {
-  return tryParseQuantity(pvc.spec?.resources?.requests?.storage) ?? 0;
+  return bytes(pvc.spec?.resources?.requests?.storage);
 }
 
-const capacityBytes = (pv: PVObj): number => tryParseQuantity(pv.spec?.capacity?.storage) ?? 0;
+const bytes = (v: unknown): number => {
+  const q = tryParseQuantity(v);
+  return q ? quantityNumber(q) : 0;
+};
+const capacityBytes = (pv: PVObj): number => bytes(pv.spec?.capacity?.storage);
 
 /** upstream CheckAccessModes: every mode the claim asks for is offered by the volume. */
 export function accessModesSatisfied(pvc: PVCObj, pv: PVObj): boolean {

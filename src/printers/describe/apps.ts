@@ -2,7 +2,7 @@
 import { formatLabels, formatLabelSelector } from '../../api/labels.js';
 import type { KubeObject } from '../../api/types.js';
 import { parseTime } from '../age.js';
-import { formatQuantity } from '../quantity.js';
+import { formatQuantity } from '../../api/quantity.js';
 import { goSort } from '../sort.js';
 import { a, controllerOf, describeEvents, type DescribeRelated, eventsFor, formatRFC1123Z, goList, intOrString, n, o, type Obj, PrefixWriter, printAnnotationsMultiline, printController, printLabelsMultiline, s, selectorText, strMap } from './helpers.js';
 import { describePodTemplate } from './pod.js';

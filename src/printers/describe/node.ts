@@ -2,7 +2,7 @@
 import type { KubeObject } from '../../api/types.js';
 import { age } from '../age.js';
 import { nodeRoles } from '../columns.js';
-import { addQuantity, cmpQuantity, formatQuantity, type Quantity, quantityMilliValue, quantityString, quantityValue, tryParseQuantity } from '../quantity.js';
+import { addQuantity, cmpQuantity, formatQuantity, type Quantity, quantityMilliValue, quantityString, quantityValue, tryParseQuantity } from '../../api/quantity.js';
 import { a, describeEvents, type DescribeRelated, eventsFor, formatRFC1123Z, o, type Obj, PrefixWriter, printAnnotationsMultiline, printLabelsMultiline, printTaintsMultiline, s } from './helpers.js';
 
 const q0 = (x: unknown): Quantity => tryParseQuantity(x) ?? { nano: 0n, format: 'DecimalSI' };

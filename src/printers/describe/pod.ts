@@ -2,7 +2,7 @@
 import { formatLabels, formatLabelSelector } from '../../api/labels.js';
 import type { KubeObject } from '../../api/types.js';
 import { age } from '../age.js';
-import { cmpQuantity, formatQuantity, quantityString, tryParseQuantity } from '../quantity.js';
+import { cmpQuantity, formatQuantity, quantityString, tryParseQuantity } from '../../api/quantity.js';
 import { goSort } from '../sort.js';
 import { a, describeEvents, type DescribeRelated, eventsFor, formatRFC1123Z, goList, intOrString, n, o, type Obj, PrefixWriter, printAnnotationsMultiline, printBool, printController, printLabelsMultiline, printTolerationsMultiline, s, strMap } from './helpers.js';
 

@@ -2,7 +2,7 @@
 import { formatLabels } from '../../api/labels.js';
 import type { KubeObject } from '../../api/types.js';
 import { age } from '../age.js';
-import { formatQuantity } from '../quantity.js';
+import { formatQuantity } from '../../api/quantity.js';
 import { goSort } from '../sort.js';
 import { a, describeEvents, type DescribeRelated, eventsFor, formatRFC1123Z, goList, o, type Obj, PrefixWriter, printAnnotationsMultiline, printBoolPtr, printLabelsMultiline, s, strMap } from './helpers.js';
 

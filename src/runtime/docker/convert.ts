@@ -1,7 +1,7 @@
 // Pure mapping between kctl's runtime types and the Docker Engine API's JSON (podman kube-play's
 // "kube spec → container spec", kept small). No I/O, no dockerode: the Docker shapes are declared here
 // structurally (the subset kctl uses), and docker-runtime.ts passes them to dockerode as they are.
-import { milliValue, quantityValue } from '../../api/quantity.js';
+import { integerValue, milliValue } from '../../api/quantity.js';
 import { posix } from 'node:path';
 import type { Capabilities, Container, PodSecurityContext, SecurityContext } from 'kubernetes-types/core/v1.js';
 import {
@@ -129,9 +129,8 @@ export interface DockerEventMessage {
 // ---------------------------------------------------------------------------------------------------
 // Quantities (the one parser is api/quantity.ts)
 
-export { parseQuantity } from '../../api/quantity.js';
 /** Memory quantity → bytes (rounded up, as the API server does). */
-export const memoryBytes = quantityValue;
+export const memoryBytes = integerValue;
 /** CPU quantity → millicores (rounded up to 1m). */
 export const milliCpu = milliValue;
 

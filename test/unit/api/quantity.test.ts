@@ -6,11 +6,20 @@ import {
   QuantityError,
   compareQuantities,
   isQuantity,
+  integerValue,
   milliValue,
-  parseQuantity,
-  quantityValue,
-  tryParseQuantity,
+  parseQuantity as parseExact,
+  quantityNumber,
+  tryParseQuantity as tryParseExact,
 } from '../../../src/api/quantity.js';
+
+// the plain-number view of the exact parser (what api/quantity.ts returned before it held quantities exactly)
+const parseQuantity = (v: string | number): number => quantityNumber(parseExact(v));
+const tryParseQuantity = (v: unknown): number | undefined => {
+  const q = tryParseExact(v);
+  return q && quantityNumber(q);
+};
+const quantityValue = integerValue;
 
 describe('parseQuantity', () => {
   it.each([

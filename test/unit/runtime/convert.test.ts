@@ -9,7 +9,6 @@ import {
   memoryBytes,
   milliCpu,
   milliCpuToShares,
-  parseQuantity,
   podHostname,
   portMappingsFrom,
   sandboxFromInspect,
@@ -22,6 +21,10 @@ import {
   type ConvertInput,
   type DockerCreateOptions,
 } from '../../../src/runtime/docker/convert.js';
+import { parseQuantity as parseExact, quantityNumber } from '../../../src/api/quantity.js';
+
+/** The quantity as a number, as the Docker adapter once parsed it. */
+const parseQuantity = (q: string | number): number => quantityNumber(parseExact(q));
 import type { ContainerConfig } from '../../../src/runtime/runtime.js';
 import { containerLabels, sandboxLabels } from '../../../src/runtime/names.js';
 

@@ -8,7 +8,7 @@ import {
   quantityString,
   quantityValue,
   tryParseQuantity,
-} from '../../../src/printers/quantity.js';
+} from '../../../src/api/quantity.js';
 
 describe('resource.Quantity canonical form', () => {
   it.each<[string | number, string]>([

@@ -73,6 +73,15 @@ export function defaultPodSpec(spec: Obj): void {
   });
 }
 
+/** What a Job's spec and a CronJob's jobTemplate.spec share (upstream SetDefaults_Job after completions/parallelism). */
+function defaultJobSpec(spec: Obj): void {
+  setIfMissing(spec, 'backoffLimit', 6);
+  setIfMissing(spec, 'completionMode', 'NonIndexed');
+  setIfMissing(spec, 'suspend', false);
+  setIfMissing(spec, 'podReplacementPolicy', 'TerminatingOrFailed');
+  defaultTemplate(spec);
+}
+
 function defaultTemplate(spec: Obj): void {
   const tpl = objAt(spec, 'template');
   defaultPodSpec(objAt(tpl, 'spec'));
@@ -137,11 +146,7 @@ const DEFAULTERS: Record<string, (o: Obj) => void> = {
     // success ends the Job)
     if (spec.completions === undefined && spec.parallelism === undefined) spec.completions = 1;
     setIfMissing(spec, 'parallelism', 1);
-    setIfMissing(spec, 'backoffLimit', 6);
-    setIfMissing(spec, 'completionMode', 'NonIndexed');
-    setIfMissing(spec, 'suspend', false);
-    setIfMissing(spec, 'podReplacementPolicy', 'TerminatingOrFailed');
-    defaultTemplate(spec);
+    defaultJobSpec(spec);
   },
   CronJob(o) {
     const spec = objAt(o, 'spec');
@@ -150,12 +155,7 @@ const DEFAULTERS: Record<string, (o: Obj) => void> = {
     setIfMissing(spec, 'successfulJobsHistoryLimit', 3);
     setIfMissing(spec, 'failedJobsHistoryLimit', 1);
     const jt = objAt(spec, 'jobTemplate');
-    const jspec = objAt(jt, 'spec');
-    setIfMissing(jspec, 'backoffLimit', 6);
-    setIfMissing(jspec, 'completionMode', 'NonIndexed');
-    setIfMissing(jspec, 'suspend', false);
-    setIfMissing(jspec, 'podReplacementPolicy', 'TerminatingOrFailed');
-    defaultTemplate(jspec);
+    defaultJobSpec(objAt(jt, 'spec'));
   },
   Service(o) {
     const spec = objAt(o, 'spec');

@@ -4,17 +4,9 @@
 import { matches } from '../api/labels.js';
 import { KustomizeError, type Loader } from './loader.js';
 import { curId, effectiveNs, isMap, type JsonMap, type Res } from './resource.js';
-import { parsePatchDocs } from './patches.js';
+import { parsePatchDocs, type Selector } from './patches.js';
 
-interface Sel {
-  group?: string;
-  version?: string;
-  kind?: string;
-  name?: string;
-  namespace?: string;
-  labelSelector?: string;
-  annotationSelector?: string;
-}
+type Sel = Selector;
 interface Options {
   delimiter?: string;
   index?: number;

@@ -55,6 +55,11 @@ export function toTopPodOptions(args: string[], f: Record<string, unknown>): Top
     noHeaders: f.headers === false,
     sum: Boolean(f.sum),
   };
+  return withTarget(o, args, f);
+}
+
+/** NAME or --selector (not both) and --sort-by, as both top verbs take them. */
+function withTarget<T extends { name?: string; selector?: string; sortBy?: TopSortBy }>(o: T, args: string[], f: Record<string, unknown>): T {
   if (args[0]) o.name = args[0];
   if (f.selector) o.selector = String(f.selector);
   if (o.name && o.selector) throw new UsageError('only one of NAME or --selector can be provided');
@@ -66,12 +71,7 @@ export function toTopPodOptions(args: string[], f: Record<string, unknown>): Top
 export function toTopNodeOptions(args: string[], f: Record<string, unknown>): TopNodeOptions {
   if (args.length > 1) throw new UsageError(`top node accepts at most one NODE name, got ${args.length}`);
   const o: TopNodeOptions = { noHeaders: f.headers === false, showCapacity: Boolean(f.showCapacity) };
-  if (args[0]) o.name = args[0];
-  if (f.selector) o.selector = String(f.selector);
-  if (o.name && o.selector) throw new UsageError('only one of NAME or --selector can be provided');
-  const sortBy = parseSortBy(f.sortBy);
-  if (sortBy) o.sortBy = sortBy;
-  return o;
+  return withTarget(o, args, f);
 }
 
 /** Usage of every running kctl container, by pod uid then container name (one stats call per container, in parallel). */

@@ -547,17 +547,23 @@ function attemptOf(labels: Record<string, string>, name: string): number {
 
 export function summaryFromList(item: DockerListItem): ContainerSummary {
   const labels = item.Labels ?? {};
-  const name = (item.Names?.[0] ?? '').replace(/^\//, '');
   return {
-    id: item.Id,
+    ...identityOf(item.Id, (item.Names?.[0] ?? '').replace(/^\//, ''), labels),
+    image: item.Image ?? '',
+    state: stateOf(item.State),
+    createdAt: new Date((item.Created ?? 0) * 1000).toISOString(),
+  };
+}
+
+/** Who a container is (pod, container name, attempt, sandbox), from kctl's labels or, failing them, its name. */
+function identityOf(id: string, name: string, labels: Record<string, string>) {
+  return {
+    id,
     name,
     pod: podOf(labels, name),
     containerName: labels[CONTAINER_NAME] ?? parseContainerName(name)?.containerName ?? '',
     attempt: attemptOf(labels, name),
     sandboxId: labels[SANDBOX_ID] ?? '',
-    image: item.Image ?? '',
-    state: stateOf(item.State),
-    createdAt: new Date((item.Created ?? 0) * 1000).toISOString(),
     labels: { ...labels },
   };
 }
@@ -568,16 +574,10 @@ export function statusFromInspect(i: DockerInspect): ContainerStatus {
   const st = i.State ?? {};
   const state = stateOf(st.Status);
   const s: ContainerStatus = {
-    id: i.Id,
-    name,
-    pod: podOf(labels, name),
-    containerName: labels[CONTAINER_NAME] ?? parseContainerName(name)?.containerName ?? '',
-    attempt: attemptOf(labels, name),
-    sandboxId: labels[SANDBOX_ID] ?? '',
+    ...identityOf(i.Id, name, labels),
     image: i.Config?.Image ?? '',
     state,
     createdAt: isoTime(i.Created) ?? new Date(0).toISOString(),
-    labels: { ...labels },
     oomKilled: st.OOMKilled === true,
   };
   if (i.Image) s.imageId = i.Image;

@@ -66,9 +66,9 @@ interface CertSpec {
   ip?: readonly string[];
 }
 
-async function issue(spec: CertSpec, issuer: CertKey | undefined): Promise<CertKey> {
+async function issue(spec: CertSpec, issuer: CertKey | undefined, key?: Promise<{ publicPem: string; privatePem: string }>): Promise<CertKey> {
   const f = await forge();
-  const keys = await newKey();
+  const keys = await (key ?? newKey());
   const cert = f.pki.createCertificate();
   cert.publicKey = f.pki.publicKeyFromPem(keys.publicPem);
   cert.serialNumber = serial();
@@ -147,21 +147,30 @@ async function writePair(dir: string, name: string, ck: CertKey): Promise<void> 
 export async function ensurePki(dir: string, now = Date.now()): Promise<Pki> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   await chmod(dir, 0o700);
-  let ca = await readPair(dir, 'ca');
-  let fresh = false;
-  if (!usable(ca, undefined, now)) {
-    ca = await issue({ commonName: 'kctl-ca', days: CA_DAYS, isCA: true, usage: 'ca' }, undefined);
+  const [curCa, curServing, curAdmin] = await Promise.all(['ca', 'apiserver', 'admin'].map((n) => readPair(dir, n)));
+  const caOk = usable(curCa, undefined, now);
+  const servingOk = caOk && usable(curServing, curCa, now);
+  const adminOk = caOk && usable(curAdmin, curCa, now);
+  // the keys needed are made at once, on the thread pool (the slow part on a busy machine)
+  const key = (need: boolean) => {
+    if (!need) return undefined;
+    const p = newKey();
+    p.catch(() => undefined);
+    return p;
+  };
+  const [caKey, servingKey, adminKey] = [key(!caOk), key(!servingOk), key(!adminOk)];
+  let ca = curCa!;
+  if (!caOk) {
+    ca = await issue({ commonName: 'kctl-ca', days: CA_DAYS, isCA: true, usage: 'ca' }, undefined, caKey);
     await writePair(dir, 'ca', ca);
-    fresh = true;
   }
-  const leaf = async (name: string, spec: CertSpec): Promise<CertKey> => {
-    const cur = fresh ? undefined : await readPair(dir, name);
-    if (usable(cur, ca, now)) return cur!;
-    const ck = await issue(spec, ca);
+  const leaf = async (name: string, cur: CertKey | undefined, k: ReturnType<typeof key>, spec: CertSpec): Promise<CertKey> => {
+    if (!k) return cur!;
+    const ck = await issue(spec, ca, k);
     await writePair(dir, name, ck);
     return ck;
   };
-  const serving = await leaf('apiserver', {
+  const serving = await leaf('apiserver', curServing, servingKey, {
     commonName: 'kctl-apiserver',
     days: LEAF_DAYS,
     isCA: false,
@@ -169,8 +178,8 @@ export async function ensurePki(dir: string, now = Date.now()): Promise<Pki> {
     dns: SERVING_SANS.dns,
     ip: SERVING_SANS.ip,
   });
-  const admin = await leaf('admin', { commonName: ADMIN_USER, organization: ADMIN_GROUP, days: LEAF_DAYS, isCA: false, usage: 'client' });
-  return { ca: ca!, serving, admin, dir };
+  const admin = await leaf('admin', curAdmin, adminKey, { commonName: ADMIN_USER, organization: ADMIN_GROUP, days: LEAF_DAYS, isCA: false, usage: 'client' });
+  return { ca, serving, admin, dir };
 }
 
 /** Issues a throwaway CA and a client certificate it signs (tests: a certificate kctl's CA did not issue). */

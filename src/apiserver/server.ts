@@ -209,8 +209,12 @@ export class ApiServer {
       const err = e instanceof ApiStatusError ? e : statusFromError(e);
       if (err.status.code >= 500) this.log.warn(`apiserver: ${r.method} ${r.url.pathname}: ${err.message}`);
       if (!res.writableEnded) writeStatus(res, err);
-      // a body we did not read (401, 413 ...) must not be parsed as the next request on this connection
-      if (!req.complete) res.once('finish', () => req.socket.destroySoon?.());
+      // a body we did not read must not be parsed as the next request on this connection: drain a small one,
+      // close the connection after a too large one
+      if (!req.readableEnded) {
+        if (err.status.code === 413) res.once('finish', () => req.socket.destroySoon?.());
+        else req.resume();
+      }
     } finally {
       if (timer) clearTimeout(timer);
       if (counted) this.inFlight[counted]--;

@@ -213,6 +213,7 @@ export class Cluster {
   private stopping: Promise<void> | undefined;
   private engineDown = false;
   private _api: RunningApiServer | undefined;
+  private apiStarting: Promise<void> | undefined;
 
   constructor(opts: ClusterOptions) {
     this.opts = opts;
@@ -315,6 +316,7 @@ export class Cluster {
     log.info(`controller starting: node ${config.nodeName}, ${reconcilers.map((r) => r.name).join(', ')}`);
     // the API needs only the store: it starts while the loops do
     const api = this.opts.apiServer && config.apiPort !== undefined ? this.startApi(config.apiPort, config.apiPortExplicit) : undefined;
+    this.apiStarting = api;
     // Register the Node (with its capacity) before the scheduler's first pass, so pods that were waiting
     // are not marked unschedulable for want of a node that is about to exist. An unreachable engine is
     // not fatal here: the node loop retries it like any other failure.
@@ -328,7 +330,10 @@ export class Cluster {
   private async startApi(port: number, explicit: boolean): Promise<void> {
     try {
       const { startApiServer } = await import('../apiserver/api-server.js');
-      this._api = await startApiServer(this.config.home, { port, explicit }, { store: this.store, runtime: this.runtime, clock: this.clock, log: this.log });
+      const api = await startApiServer(this.config.home, { port, explicit }, { store: this.store, runtime: this.runtime, clock: this.clock, log: this.log });
+      // stopped while it was starting: stop() has already passed the API server
+      if (this.abort?.signal.aborted) await api.stop();
+      else this._api = api;
     } catch (e) {
       this.log.error(`apiserver: cannot serve on 127.0.0.1:${port}: ${errMessage(e)}`);
     }
@@ -338,6 +343,7 @@ export class Cluster {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       this.abort?.abort();
+      await this.apiStarting;
       await this._api?.stop();
       await this._runner?.stop();
       await Promise.all(this.controllers.map((r) => (r as Reconciler & { stop?(): unknown }).stop?.()));

@@ -36,6 +36,8 @@ export class WatchHub {
   private abort = new AbortController();
   /** the hub sees every change after this revision */
   private fromRev = 0;
+  /** history holds every change after this revision */
+  private historyFrom = 0;
   private lastRev = 0;
 
   constructor(store: Store, log: Logger) {
@@ -46,7 +48,7 @@ export class WatchHub {
   /** Starts the store watch (once); resolves when it covers every change after the current revision. */
   ready(): Promise<void> {
     return (this.started ??= (async () => {
-      this.fromRev = this.lastRev = await this.store.revision();
+      this.fromRev = this.historyFrom = this.lastRev = await this.store.revision();
       void this.run(this.fromRev);
     })());
   }
@@ -63,7 +65,10 @@ export class WatchHub {
           rev = ev.revision;
           this.lastRev = Math.max(this.lastRev, ev.revision);
           this.history.push(ev);
-          if (this.history.length > HISTORY) this.history.splice(0, this.history.length - HISTORY);
+          if (this.history.length > HISTORY) {
+            const dropped = this.history.splice(0, this.history.length - HISTORY);
+            this.historyFrom = dropped[dropped.length - 1]!.revision;
+          }
           for (const l of this.listeners) l.fn(ev);
         }
         if (this.abort.signal.aborted) return;
@@ -73,7 +78,7 @@ export class WatchHub {
         // changes were missed: every watcher must relist
         for (const l of [...this.listeners]) l.end('the watch fell behind');
         this.history.length = 0;
-        rev = this.fromRev = this.lastRev = await this.store.revision().catch(() => rev);
+        rev = this.fromRev = this.historyFrom = this.lastRev = await this.store.revision().catch(() => rev);
         await new Promise((r) => setTimeout(r, 200));
       }
     }
@@ -84,10 +89,10 @@ export class WatchHub {
    * `after` is older than the hub's history (the caller reads the store's change log instead).
    */
   subscribe(after: number, fn: Listener, end: (reason: string) => void): (() => void) | undefined {
-    if (after < this.fromRev || (this.history.length > 0 && after < this.history[0]!.revision - 1 && this.history[0]!.revision - 1 > this.fromRev))
-      return undefined;
+    if (after < this.historyFrom) return undefined;
     for (const ev of this.history) if (ev.revision > after) fn(ev);
-    const l = { fn, end };
+    // the hub may not have delivered up to `after` yet: what the caller already has is not sent again
+    const l = { fn: (ev: WatchEvent) => ev.revision > after && fn(ev), end };
     this.listeners.add(l);
     return () => this.listeners.delete(l);
   }

@@ -61,3 +61,76 @@ export async function previousPort(home: string): Promise<number | undefined> {
     return undefined;
   }
 }
+
+// ---- merging kctl's context into a user's kubeconfig (as `kind export kubeconfig` does), and removing it
+
+type Named = { name?: unknown } & Record<string, unknown>;
+type Doc = Record<string, unknown>;
+const list = (v: unknown): Named[] => (Array.isArray(v) ? (v.filter((x) => x && typeof x === 'object') as Named[]) : []);
+
+/** `target` with kctl's cluster, user and context put in (replacing entries of the same names), current. */
+export function mergeKubeconfig(target: Doc, ours: Doc): Doc {
+  const out: Doc = { apiVersion: 'v1', kind: 'Config', preferences: {}, ...target };
+  for (const key of ['clusters', 'users', 'contexts'] as const) {
+    const mine = list(ours[key]);
+    const names = new Set(mine.map((x) => x.name));
+    out[key] = [...list(target[key]).filter((x) => !names.has(x.name)), ...mine];
+  }
+  out['current-context'] = CONTEXT_NAME;
+  return out;
+}
+
+/** `target` without kctl's cluster, user and context (current-context cleared when it was kctl's). */
+export function removeFromKubeconfig(target: Doc): { doc: Doc; removed: boolean } {
+  const out: Doc = { ...target };
+  let removed = false;
+  const drop = (key: string, name: string): void => {
+    const before = list(target[key]);
+    const after = before.filter((x) => x.name !== name);
+    if (after.length !== before.length) removed = true;
+    if (target[key] !== undefined) out[key] = after;
+  };
+  drop('clusters', CLUSTER_NAME);
+  drop('users', USER_NAME);
+  drop('contexts', CONTEXT_NAME);
+  if (out['current-context'] === CONTEXT_NAME) out['current-context'] = '';
+  return { doc: out, removed };
+}
+
+async function readYamlDoc(path: string): Promise<Doc> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw e;
+  }
+  const { parse } = await import('yaml');
+  const v: unknown = parse(text);
+  if (v === null || v === undefined) return {};
+  if (typeof v !== 'object' || Array.isArray(v)) throw new Error(`${path}: not a kubeconfig (a YAML mapping)`);
+  return v as Doc;
+}
+
+async function writeYamlDoc(path: string, doc: Doc): Promise<void> {
+  const { stringify } = await import('yaml');
+  const { mkdir } = await import('node:fs/promises');
+  const { dirname } = await import('node:path');
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  await writeFileAtomic(path, stringify(doc), 0o600);
+}
+
+/** Merges $KCTL_HOME/kubeconfig into the kubeconfig at `path` and makes kctl its current context. */
+export async function exportKubeconfig(home: string, path: string): Promise<void> {
+  const ours = await readYamlDoc(kubeconfigPath(home));
+  if (!Object.keys(ours).length) throw new Error(`no kubeconfig at ${kubeconfigPath(home)} yet: start the controller (kctl controller) first`);
+  await writeYamlDoc(path, mergeKubeconfig(await readYamlDoc(path), ours));
+}
+
+/** Removes kctl's cluster, user and context from the kubeconfig at `path`; false when it had none. */
+export async function removeKubeconfig(path: string): Promise<boolean> {
+  const cur = await readYamlDoc(path);
+  const { doc, removed } = removeFromKubeconfig(cur);
+  if (removed) await writeYamlDoc(path, doc);
+  return removed;
+}

@@ -138,3 +138,35 @@ describe('ensurePki', () => {
     expect(renewed.serving.cert).not.toBe(pki.serving.cert);
   });
 });
+
+describe('ApiServer under hostile clients', () => {
+  it('1,000 connections that never finish a handshake do not stop it serving', async () => {
+    const { connect: tcp } = await import('node:net');
+    const idle = await Promise.all(
+      Array.from(
+        { length: 1000 },
+        () =>
+          new Promise<import('node:net').Socket>((resolve, reject) => {
+            const s = tcp({ host: '127.0.0.1', port }, () => resolve(s));
+            s.on('error', reject);
+          }),
+      ),
+    );
+    try {
+      const r = await apiCall({ ...admin(), path: '/version' });
+      expect(r.status).toBe(200);
+    } finally {
+      for (const s of idle) s.destroy();
+    }
+  });
+
+  it('a client that sends its headers slowly does not hold up others', async () => {
+    const { connect: tlsConnect } = await import('node:tls');
+    const slow = tlsConnect({ host: '127.0.0.1', port, ca: pki.ca.cert, cert: pki.admin.cert, key: pki.admin.key, servername: 'localhost' });
+    await new Promise<void>((r) => slow.once('secureConnect', () => r()));
+    slow.write('GET /api/v1/pods HTTP/1.1\r\nHost: x\r\n');
+    const r = await apiCall({ ...admin(), path: '/api/v1/pods' });
+    expect(r.status).toBe(200);
+    slow.destroy();
+  });
+});

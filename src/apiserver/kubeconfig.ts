@@ -3,8 +3,9 @@
 // starts (the port may differ from the last run); `export KUBECONFIG=~/.kctl/kubeconfig` points kubectl at it.
 //
 // `node:fs` is allowed here (an edge of the architecture): this module writes the kubeconfig file.
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import type { Pki } from './pki.js';
 import { writeFileAtomic } from './pki.js';
 
@@ -105,19 +106,15 @@ async function readYamlDoc(path: string): Promise<Doc> {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
     throw e;
   }
-  const { parse } = await import('yaml');
-  const v: unknown = parse(text);
+  const v: unknown = parseYaml(text);
   if (v === null || v === undefined) return {};
   if (typeof v !== 'object' || Array.isArray(v)) throw new Error(`${path}: not a kubeconfig (a YAML mapping)`);
   return v as Doc;
 }
 
 async function writeYamlDoc(path: string, doc: Doc): Promise<void> {
-  const { stringify } = await import('yaml');
-  const { mkdir } = await import('node:fs/promises');
-  const { dirname } = await import('node:path');
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  await writeFileAtomic(path, stringify(doc), 0o600);
+  await writeFileAtomic(path, stringifyYaml(doc), 0o600);
 }
 
 /** Merges $KCTL_HOME/kubeconfig into the kubeconfig at `path` and makes kctl its current context. */

@@ -1,6 +1,7 @@
 // Shared by the object handlers: which kind a request path names, body decoding, JSON/Table encoding, the
 // Warning header.
 import type { ServerResponse } from 'node:http';
+import { parse as parseYaml } from 'yaml';
 import { KINDS, apiVersionOf, qualifiedResource, type KindInfo } from '../api/kinds.js';
 import type { KubeObject } from '../api/types.js';
 import type { ApiRequest } from './routes.js';
@@ -53,9 +54,8 @@ export async function decodeBody(r: ApiRequest): Promise<unknown> {
   const ct = mediaType(r.headers['content-type']);
   const text = raw.toString('utf8');
   if (ct === 'application/yaml' || ct === 'application/apply-patch+yaml') {
-    const { parse } = await import('yaml');
     try {
-      return parse(text, { version: '1.1' }) as unknown;
+      return parseYaml(text, { version: '1.1' }) as unknown;
     } catch (e) {
       throw badRequest(`error converting YAML to JSON: ${(e as Error).message.split('\n')[0]}`);
     }

@@ -23,7 +23,9 @@ import { dropNullFields } from '../util/drop-nulls.js';
 import { isConflict, isNotFound, ValidationError } from '../util/errors.js';
 import type { ApiRequest } from './routes.js';
 import { asServed, decodeBody, decodeObject, isDryRun, methodNotAllowed, selectorMatcher, sendObject, sendRendered, type RestContext, type Target } from './rest-common.js';
-import { badRequest, statusError, unsupportedMediaType } from './status.js';
+import { ApiStatusError, badRequest, statusError, unsupportedMediaType, type Status } from './status.js';
+import { isTrue } from './request-info.js';
+import { apiVersionOf } from '../api/kinds.js';
 
 type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
@@ -74,7 +76,7 @@ export async function createObject(ctx: RestContext, r: ApiRequest, res: ServerR
   const obj = dropNullFields(decodeObject(t, await decodeBody(r), {}));
   const dry = isDryRun(r);
   const warnings = await admit(obj, fieldValidation(r));
-  const stored = toStorageVersion(t.ki, obj).object;
+  const stored = await withManagedFields(r, ctx, t, undefined, toStorageVersion(t.ki, obj).object);
   let out: KubeObject;
   if (dry) {
     const target = createTarget(stored, {});
@@ -92,6 +94,8 @@ async function commitUpdate(ctx: RestContext, next: KubeObject, status: boolean,
   const target = updateTarget(next);
   const stored = await ctx.store.tryGet(target.ref);
   const m = status ? prepareUpdateStatus(target, stored, writeCtx(ctx)) : prepareUpdate(target, stored, writeCtx(ctx));
+  // nothing was written: the object keeps the stored resourceVersion
+  (m.object.metadata as { resourceVersion?: string }).resourceVersion = stored?.metadata.resourceVersion;
   return m.object;
 }
 
@@ -101,12 +105,14 @@ export async function updateObject(ctx: RestContext, r: ApiRequest, res: ServerR
   const body = await decodeBody(r);
   if (t.subresource === 'scale') {
     const cur = await ctx.store.get(refOf(t));
-    const out = await commitUpdate(ctx, withScale(cur, body), false, dry);
+    const out = await commitUpdate(ctx, await withManagedFields(r, ctx, t, cur, withScale(cur, body)), false, dry);
     return sendObject(res, 200, scaleOf(out));
   }
   const obj = dropNullFields(decodeObject(t, body, { name: t.name }));
   const warnings = await admit(obj, fieldValidation(r));
-  const out = await commitUpdate(ctx, toStorageVersion(t.ki, obj).object, t.subresource === 'status', dry);
+  const next = toStorageVersion(t.ki, obj).object;
+  const old = await ctx.store.tryGet(refOf(t));
+  const out = await commitUpdate(ctx, await withManagedFields(r, ctx, t, old, next), t.subresource === 'status', dry);
   sendRendered(ctx, r, res, t, asServed(t, out), 200, warnings);
 }
 
@@ -116,22 +122,41 @@ const PATCH_TYPES: Record<string, PatchType> = {
   'application/strategic-merge-patch+json': 'strategic',
 };
 
-/**
- * Server-side apply (application/apply-patch+yaml): the function a server-side-apply module registers
- * (setServerSideApply). It returns the object to write, given the current one (undefined: create).
- */
-export type ServerSideApply = (args: {
-  current: KubeObject | undefined;
-  patch: unknown;
-  fieldManager: string;
-  force: boolean;
-  now: Date;
-}) => KubeObject | Promise<KubeObject>;
+type FieldManagerModule = typeof import('../apply/server-side/field-manager.js');
+let fm: Promise<FieldManagerModule> | undefined;
+const fieldManagerModule = (): Promise<FieldManagerModule> => (fm ??= import('../apply/server-side/field-manager.js'));
 
-let serverSideApply: ServerSideApply | undefined;
-/** Plugs in server-side apply for PATCH application/apply-patch+yaml (until then it answers 415). */
-export function setServerSideApply(fn: ServerSideApply | undefined): void {
-  serverSideApply = fn;
+/** The manager of a write: ?fieldManager, else the User-Agent's program name (upstream's prefix rule). */
+function managerOf(r: ApiRequest): string {
+  const q = r.query.get('fieldManager');
+  if (q) return q;
+  const ua = String(r.headers['user-agent'] ?? '');
+  return ua.split('/')[0]!.slice(0, 128);
+}
+
+/**
+ * metadata.managedFields of a write that is not an apply (upstream's FieldManager.UpdateNoErrors: a failure
+ * keeps the object as it was written).
+ */
+async function withManagedFields(r: ApiRequest, ctx: RestContext, t: Target, old: KubeObject | undefined, next: KubeObject): Promise<KubeObject> {
+  try {
+    const { updateManagedFields } = await fieldManagerModule();
+    return updateManagedFields({ old, new: next, manager: managerOf(r), time: ctx.clock.now(), ...(t.subresource ? { subresource: t.subresource } : {}) });
+  } catch {
+    return next;
+  }
+}
+
+/** The errors of server-side apply as the API server answers them. */
+function applyError(e: unknown): unknown {
+  const x = e as { status?: () => Record<string, unknown>; httpStatus?: number; reason?: string; message?: string; name?: string };
+  if (x && typeof x.status === 'function') {
+    const st = x.status() as unknown as Status;
+    return new ApiStatusError(st);
+  }
+  if (x?.httpStatus === 400) return badRequest(String(x.message));
+  if (x?.name === 'TypedValueError') return statusError(500, 'InternalError', String(x.message));
+  return e;
 }
 
 export async function patchObjectRequest(ctx: RestContext, r: ApiRequest, res: ServerResponse, t: Target): Promise<void> {
@@ -141,8 +166,7 @@ export async function patchObjectRequest(ctx: RestContext, r: ApiRequest, res: S
   const fv = fieldValidation(r);
   const apply = ct === 'application/apply-patch+yaml';
   const type = PATCH_TYPES[ct];
-  if (!type && !(apply && serverSideApply))
-    throw unsupportedMediaType(`${Object.keys(PATCH_TYPES).join(', ')}${serverSideApply ? ', application/apply-patch+yaml' : ''}`);
+  if (!type && !apply) throw unsupportedMediaType(`${Object.keys(PATCH_TYPES).join(', ')}, application/apply-patch+yaml`);
   const body = await decodeBody(r);
   const ref = refOf(t);
   for (let attempt = 0; ; attempt++) {
@@ -151,12 +175,30 @@ export async function patchObjectRequest(ctx: RestContext, r: ApiRequest, res: S
     if (apply) {
       const fieldManager = r.query.get('fieldManager');
       if (!fieldManager) throw badRequest('PATCH /apply requires fieldManager to be set');
-      next = await serverSideApply!({ current: cur, patch: body, fieldManager, force: r.query.get('force') === 'true', now: ctx.clock.now() });
+      const applied = decodeObject(t, dropNullFields(body as KubeObject), { name: t.name });
+      const { serverSideApply } = await fieldManagerModule();
+      try {
+        const result = serverSideApply({
+          live: cur,
+          applied,
+          manager: fieldManager,
+          force: isTrue(r.query.get('force')),
+          time: ctx.clock.now(),
+          apiVersion: apiVersionOf(t.ki),
+          kind: t.ki.kind,
+          ...(t.subresource ? { subresource: t.subresource } : {}),
+        });
+        if (cur && !result.changed) return sendRendered(ctx, r, res, t, asServed(t, cur), 200);
+        next = result.object;
+      } catch (e) {
+        throw applyError(e);
+      }
     } else if (t.subresource === 'scale') {
       const scaled = patchObject(scaleOf(cur!) as unknown as KubeObject, body, { type: type === 'strategic' ? 'merge' : type! }).result;
-      next = withScale(cur!, scaled);
+      next = await withManagedFields(r, ctx, t, cur, withScale(cur!, scaled));
     } else {
       next = patchObject(cur!, body, { type: type!, ...(t.subresource === 'status' ? { subresource: 'status' as const } : {}) }).result;
+      next = await withManagedFields(r, ctx, t, cur, next);
     }
     const warnings = t.subresource === 'scale' ? [] : await admit(dropNullFields(next), fv);
     try {

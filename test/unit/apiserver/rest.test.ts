@@ -233,3 +233,32 @@ describe('objects', () => {
     expect((await call('GET', '/api/v1/namespaces/default/nodes')).status).toBe(404);
   });
 });
+
+describe('server-side apply (PATCH application/apply-patch+yaml)', () => {
+  const path = '/api/v1/namespaces/default/configmaps/ssa';
+  const yaml = (data: Record<string, string>) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ssa\ndata:\n${Object.entries(data).map(([k, v]) => `  ${k}: "${v}"`).join('\n')}\n`;
+  const applyAs = (manager: string, body: string, force = false) =>
+    call('PATCH', `${path}?fieldManager=${manager}${force ? '&force=true' : ''}`, body, { 'Content-Type': 'application/apply-patch+yaml' });
+
+  it('creates, records managedFields, 409s on another manager\'s field, force takes it', async () => {
+    const c = await applyAs('alice', yaml({ a: '1' }));
+    expect(c.status).toBe(201);
+    const mf = c.json<{ metadata: { managedFields: { manager: string; operation: string }[] } }>().metadata.managedFields;
+    expect(mf.map((m) => [m.manager, m.operation])).toEqual([['alice', 'Apply']]);
+    const conflict = await applyAs('bob', yaml({ a: '2' }));
+    expect(conflict.status).toBe(409);
+    expect(conflict.json()).toMatchObject({ reason: 'Conflict', details: { causes: [{ type: 'FieldManagerConflict', field: '.data.a' }] } });
+    expect(conflict.json<{ message: string }>().message).toMatch(/^Apply failed with 1 conflict: conflict with "alice": \.data\.a/);
+    const forced = await applyAs('bob', yaml({ a: '2' }), true);
+    expect(forced.status).toBe(200);
+    expect(forced.json()).toMatchObject({ data: { a: '2' } });
+    const noManager = await call('PATCH', path, yaml({ a: '3' }), { 'Content-Type': 'application/apply-patch+yaml' });
+    expect(noManager.status).toBe(400);
+  });
+
+  it('other writes record an Update entry for their manager', async () => {
+    const m = await call('PATCH', `${path}?fieldManager=kubectl-label`, { metadata: { labels: { x: 'y' } } }, { 'Content-Type': 'application/merge-patch+json' });
+    const mf = m.json<{ metadata: { managedFields: { manager: string; operation: string }[] } }>().metadata.managedFields;
+    expect(mf.map((e) => `${e.manager}/${e.operation}`)).toContain('kubectl-label/Update');
+  });
+});

@@ -37,6 +37,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   top: { summary: 'Display resource (CPU/memory) usage', load: () => import('./commands/top.js') },
   controller: { summary: 'Run the reconcile loop in the foreground, or manage it (status, stop, logs)', load: () => import('./commands/controller.js') },
   explain: { summary: 'Get documentation for a resource', load: () => import('./commands/explain.js') },
+  kubeconfig: { summary: "Print kctl's kubeconfig, or merge its context into ~/.kube/config (--merge, --remove)", load: () => import('./commands/kubeconfig.js') },
   'api-resources': { summary: 'Print the supported API resources on the server', load: () => import('./commands/api-resources.js') },
   version: { summary: 'Print the client and server version information', load: () => import('./commands/version.js') },
   completion: { summary: 'Output shell completion code for the specified shell (bash, zsh)', load: () => import('./commands/completion.js') },

@@ -32,6 +32,7 @@ import { ConfigRolloutController } from '../controllers/config-rollout/config-ro
 import { ClusterNetworking } from '../proxy/in-cluster/pod-networking.js';
 import { ServiceGateways } from '../proxy/in-cluster/gateway-controller.js';
 import { NodeGatewayFiles } from '../proxy/in-cluster/gateway-host.js';
+import type { RunningApiServer } from '../apiserver/api-server.js';
 
 /** What the kubelet is built from (src/kubelet/kubelet.ts: `new Kubelet(deps)`). */
 export interface KubeletDeps {
@@ -142,6 +143,11 @@ export interface ClusterOptions {
   /** first wait before resubscribing to runtime events after a failure (default 1 000 ms, doubling to 30 000) */
   runtimeRetryBaseMs?: number;
   runtimeRetryMaxMs?: number;
+  /**
+   * Serve the Kubernetes API (src/apiserver/) on 127.0.0.1:config.apiPort and write $KCTL_HOME/kubeconfig
+   * (`kctl controller` turns it on; default off, so in-process test clusters open no port)
+   */
+  apiServer?: boolean;
 }
 
 const errMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));
@@ -208,6 +214,8 @@ export class Cluster {
   private eventsLoop: Promise<void> | undefined;
   private stopping: Promise<void> | undefined;
   private engineDown = false;
+  private _api: RunningApiServer | undefined;
+  private apiStarting: Promise<void> | undefined;
 
   constructor(opts: ClusterOptions) {
     this.opts = opts;
@@ -236,6 +244,10 @@ export class Cluster {
   }
   get nodeController(): NodeController | undefined {
     return this._node;
+  }
+  /** The API server, when it runs. */
+  get apiServer(): RunningApiServer | undefined {
+    return this._api;
   }
   /** Whether the last look at the engine failed. */
   get engineReachable(): boolean {
@@ -304,18 +316,37 @@ export class Cluster {
     const runner = this._runner;
     if (kx?.onEnqueue) kx.onEnqueue((key) => void runner.enqueue(kx.name, key));
     log.info(`controller starting: node ${config.nodeName}, ${reconcilers.map((r) => r.name).join(', ')}`);
+    // the API needs only the store: it starts while the loops do
+    const api = this.opts.apiServer && config.apiPort !== undefined ? this.startApi(config.apiPort, config.apiPortExplicit) : undefined;
+    this.apiStarting = api;
     // Register the Node (with its capacity) before the scheduler's first pass, so pods that were waiting
     // are not marked unschedulable for want of a node that is about to exist. An unreachable engine is
     // not fatal here: the node loop retries it like any other failure.
     for (const key of await this._node.resyncKeys()) await this._node.reconcile(key).catch(() => undefined);
     await this._runner.start(abort.signal);
     if (this._kubelet) this.eventsLoop = this.runtimeEventsLoop(this._kubelet.name, abort.signal);
+    await api;
+  }
+
+  /** The API server failing to start (an explicit port taken) is logged: the loops keep running without it. */
+  private async startApi(port: number, explicit: boolean): Promise<void> {
+    try {
+      const { startApiServer } = await import('../apiserver/api-server.js');
+      const api = await startApiServer(this.config.home, { port, explicit }, { store: this.store, runtime: this.runtime, clock: this.clock, log: this.log });
+      // stopped while it was starting: stop() has already passed the API server
+      if (this.abort?.signal.aborted) await api.stop();
+      else this._api = api;
+    } catch (e) {
+      this.log.error(`apiserver: cannot serve on 127.0.0.1:${port}: ${errMessage(e)}`);
+    }
   }
 
   /** Stops the loops (running reconciles finish), closes a store it opened. Containers keep running. Idempotent. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       this.abort?.abort();
+      await this.apiStarting;
+      await this._api?.stop();
       await this._runner?.stop();
       await Promise.all(this.controllers.map((r) => (r as Reconciler & { stop?(): unknown }).stop?.()));
       await this.eventsLoop;

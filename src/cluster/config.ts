@@ -17,6 +17,8 @@
 //   KCTL_PROXY_BIND_ADDRESS    proxyBindAddress         127.0.0.1 where NodePort/LoadBalancer listeners bind
 //   KCTL_NODE_NAME             nodeName                 host name lower-cased and DNS-safe, else kctl-node
 //   KCTL_TEST_RUN              testRun                  (none)   label kctl.io/test-run on every container (tests)
+//   KCTL_API_PORT              apiPort                  6443     the Kubernetes API on 127.0.0.1 (6443 falls back to
+//                                                                another port when taken; 0: any free port; off: none)
 //
 // `node:fs` and `node:os` are allowed here (an edge of the architecture): this is where settings are read.
 import { readFile } from 'node:fs/promises';
@@ -43,6 +45,10 @@ export interface ClusterConfig {
   proxyBindAddress: string;
   nodeName: string;
   testRun: string | undefined;
+  /** the API server's port (0: any free one); undefined: no API server */
+  apiPort: number | undefined;
+  /** false when apiPort is the default (it may fall back to another port when taken) */
+  apiPortExplicit: boolean;
 }
 
 export interface SettingInfo {
@@ -67,6 +73,7 @@ export const SETTINGS: readonly SettingInfo[] = [
   { env: 'KCTL_ALLOW_PRIVILEGED', key: 'allowPrivileged', default: 'false', description: 'permit securityContext.privileged' },
   { env: 'KCTL_PROXY_BIND_ADDRESS', key: 'proxyBindAddress', default: '127.0.0.1', description: 'address Service listeners bind' },
   { env: 'KCTL_NODE_NAME', key: 'nodeName', default: 'host name', description: 'name of the local Node' },
+  { env: 'KCTL_API_PORT', key: 'apiPort', default: '6443', description: 'port of the Kubernetes API on 127.0.0.1 (0: any free port; off: no API server)' },
 ];
 
 export const DEFAULTS = {
@@ -77,6 +84,7 @@ export const DEFAULTS = {
   jobBackoffBaseMs: 10_000,
   jobBackoffMaxMs: 360_000,
   proxyBindAddress: '127.0.0.1',
+  apiPort: 6443,
 } as const;
 
 export const CONFIG_FILE = 'config.json';
@@ -133,6 +141,19 @@ function quantitySetting(env: Env, fileAlloc: Record<string, unknown>, envName: 
   if (typeof s !== 'string' || !isQuantity(s) || milliValue(s) <= 0) throw invalid(where, v, 'must be a positive quantity (e.g. 2, 1500m, 4Gi)');
   if (key === 'pods' && !/^\d+$/.test(s)) throw invalid(where, v, 'must be a positive integer');
   return s;
+}
+
+/** KCTL_API_PORT / apiPort: a port number, 0 (any free port) or off. */
+function apiPortSetting(env: Env, file: Record<string, unknown>): { apiPort: number | undefined; apiPortExplicit: boolean } {
+  const e = env.KCTL_API_PORT;
+  const fromEnv = e !== undefined && e !== '';
+  const v: unknown = fromEnv ? e : file.apiPort;
+  if (v === undefined) return { apiPort: DEFAULTS.apiPort, apiPortExplicit: false };
+  const where = fromEnv ? 'KCTL_API_PORT' : `${CONFIG_FILE} apiPort`;
+  if (v === 'off' || v === false) return { apiPort: undefined, apiPortExplicit: true };
+  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : NaN;
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw invalid(where, v, 'must be a port number (0: any free port) or off');
+  return { apiPort: n, apiPortExplicit: true };
 }
 
 /** Where the Docker engine is and which test run kctl's engine objects belong to: the controller's settings
@@ -198,6 +219,7 @@ export function configFrom(home: string, env: Env, file: Record<string, unknown>
     allowPrivileged: boolSetting(env, file, 'KCTL_ALLOW_PRIVILEGED', 'allowPrivileged'),
     proxyBindAddress: stringSetting(env, file, 'KCTL_PROXY_BIND_ADDRESS', 'proxyBindAddress') ?? DEFAULTS.proxyBindAddress,
     nodeName: nodeName !== undefined ? nodeNameFromHostname(nodeName) : nodeNameFromHostname(opts.hostName ?? hostname()),
+    ...apiPortSetting(env, file),
   };
 }
 

@@ -56,7 +56,7 @@ export async function runController(ctx: CliContext, signal?: AbortSignal): Prom
     try {
       const runtime = ctx.injectedRuntime;
       const { Cluster } = await import('../../cluster/cluster.js');
-      const cluster = new Cluster({ config, store, runtime, clock: ctx.clock, log, kctlVersion: KCTL_VERSION });
+      const cluster = new Cluster({ config, store, runtime, clock: ctx.clock, log, kctlVersion: KCTL_VERSION, apiServer: true });
       log.info(`controller pid ${lock.pid}, home ${home}`);
       await cluster.start(abort.signal);
       if (!abort.signal.aborted) await new Promise<void>((r) => abort.signal.addEventListener('abort', () => r(), { once: true }));

@@ -25,7 +25,24 @@ describe('cluster config', () => {
       proxyBindAddress: '127.0.0.1',
       nodeName: 'box.local',
       testRun: undefined,
+      apiPort: 6443,
+      apiPortExplicit: false,
     });
+  });
+
+  it.each([
+    [{ KCTL_API_PORT: '0' }, {}, { apiPort: 0, apiPortExplicit: true }],
+    [{ KCTL_API_PORT: '16443' }, { apiPort: 7000 }, { apiPort: 16443, apiPortExplicit: true }],
+    [{}, { apiPort: 7000 }, { apiPort: 7000, apiPortExplicit: true }],
+    [{ KCTL_API_PORT: 'off' }, {}, { apiPort: undefined, apiPortExplicit: true }],
+  ])('API port %j %j', (env, file, want) => {
+    expect(configFrom('/h', env, file, { hostName: 'h' })).toMatchObject(want);
+  });
+
+  it('refuses a bad API port', () => {
+    expect(() => configFrom('/h', { KCTL_API_PORT: '70000' }, {}, { hostName: 'h' })).toThrow(
+      'invalid KCTL_API_PORT "70000": must be a port number (0: any free port) or off',
+    );
   });
 
   it('reads config.json and lets the environment win', async () => {

@@ -183,20 +183,15 @@ describe('FileStore on disk', () => {
     expect(logLines(h).map((l) => l.rev)).toEqual(Array.from({ length: 44 }, (_, i) => i + 1));
   });
 
-  it('lists 200 objects quickly', async () => {
+  // how fast a list of 200 is, is bench/cli-startup.mjs's business (`get pods` with 200 stored): no test asserts a speed
+  it('lists 200 objects written in parallel, whole and in name order', async () => {
     const h = home();
     const s = await openStore(h);
     await Promise.all(Array.from({ length: 200 }, (_, i) => s.create(cm(`c${String(i).padStart(3, '0')}`, 'default', { i: String(i) }))));
-    const times: number[] = [];
-    for (let i = 0; i < 7; i++) {
-      const t0 = performance.now();
-      const l = await s.list('configmaps');
-      times.push(performance.now() - t0);
-      expect(l.items).toHaveLength(200);
-    }
-    times.sort((x, y) => x - y);
-    // typically ~3 ms; the bound leaves room for a loaded CI machine
-    expect(times[3]).toBeLessThan(40);
+    const l = await s.list('configmaps');
+    expect(l.items.map((o) => o.metadata.name)).toEqual(Array.from({ length: 200 }, (_, i) => `c${String(i).padStart(3, '0')}`));
+    expect(l.items.map((o) => (o as { data?: Record<string, string> }).data?.i)).toEqual(Array.from({ length: 200 }, (_, i) => String(i)));
+    expect(l.resourceVersion).toBe(String(await s.revision()));
   });
 
   describe('recovery', () => {

@@ -9,6 +9,7 @@ import { afterMutation } from './mutation.js';
 import { printObjects } from './output.js';
 import { selectObjects, type SelectFlags } from './select.js';
 import { validateForWrite } from './validate-write.js';
+import { recordFieldManager } from './managed-fields.js';
 
 type Which = 'label' | 'annotation';
 
@@ -55,7 +56,7 @@ export async function runMetadataVerb(which: Which, o: MetadataVerbOptions, ctx:
           if (r.changed) await validateForWrite(ctx, result);
           if (r.changed && o.dryRun === 'none') {
             try {
-              result = await store.update(result);
+              result = await store.update(await recordFieldManager(ctx, obj, result, which === 'label' ? 'kubectl-label' : 'kubectl-annotate'));
               wrote = true;
             } catch (e) {
               if (isConflict(e) && !o.resourceVersion && attempt < 5) continue;

@@ -7,6 +7,7 @@
 // with the layers upstream stacks around them: version check, last-applied annotation kept in sync for manager
 // "kubectl" and its allowed conflicts (the CSA -> SSA hand-over), before-first-apply, the 10 Update managers cap,
 // manager identifiers, times, and stripping apiVersion/kind/metadata.name... from every set.
+import { applyDefaults } from '../../api/defaults.js';
 import { LAST_APPLIED } from '../../api/meta.js';
 import type { KubeObject } from '../../api/types.js';
 import { KctlError } from '../../util/errors.js';
@@ -211,7 +212,7 @@ export function updateManagedFields<T extends KubeObject>(o: UpdateManagedFields
   };
   const id = managerIdentifier(entry);
   const live = o.old ? goShape(withoutManagedFields(o.old), ref) : zeroObject(ref);
-  const r = update(live, goShape(withoutManagedFields(next), ref), ref, managers, id, entry, resetFilter(o.subresource));
+  const r = update(live, goShape(defaulted(withoutManagedFields(next)!), ref), ref, managers, id, entry, resetFilter(o.subresource));
   managers = r.managers;
   if (r.touched && managers.has(id)) managers.set(id, { ...managers.get(id)!, time: managedFieldsTime(o.time) });
   stripMeta(managers, id);
@@ -297,6 +298,18 @@ export function serverSideApply(o: ServerSideApplyOptions): ServerSideApplyResul
   const managedFields = encodeManagedFields(managers);
   const out = withManagedFields(object as KubeObject, managedFields);
   return { object: out, managedFields, changed: !o.live || !deepEqual(o.live, out) };
+}
+
+/**
+ * The object as it will be stored: the API server decodes every write with defaults applied before the field
+ * manager sees it (so a create owns its defaulted fields, and a PUT without them removes nothing).
+ */
+export function defaulted(o: Obj): Obj {
+  try {
+    return applyDefaults(structuredClone(o) as unknown as KubeObject) as unknown as Obj;
+  } catch {
+    return o;
+  }
 }
 
 const gvkString = (apiVersion: string | undefined, kind: string | undefined): string => `${apiVersion ?? ''}, Kind=${kind ?? ''}`;

@@ -11,7 +11,7 @@
 import { LAST_APPLIED } from '../../api/meta.js';
 import type { KubeObject } from '../../api/types.js';
 import { FieldSet } from './field-set.js';
-import { FIELD_MANAGERS, serverSideApply, updateManagedFields, type ServerSideApplyResult } from './field-manager.js';
+import { defaulted, FIELD_MANAGERS, serverSideApply, updateManagedFields, type ServerSideApplyResult } from './field-manager.js';
 import type { ManagedFieldsEntry } from './managed-fields.js';
 
 /** The path of the last-applied annotation, as kubectl looks its owners up. */
@@ -72,7 +72,9 @@ export function kubectlServerSideApply(o: KubectlServerSideApplyOptions): Server
   const manager = o.manager ?? FIELD_MANAGERS.serverSideApply;
   const first = serverSideApply({ live: o.live, applied: o.applied, manager, force: o.force ?? false, time: o.time });
   if (manager !== FIELD_MANAGERS.serverSideApply) return first;
-  let obj = first.object;
+  // each step is a request of its own: the next one sees the object as stored (defaulted)
+  const stored = (o: KubeObject): KubeObject => defaulted(o as unknown as Record<string, unknown>) as unknown as KubeObject;
+  let obj = stored(first.object);
   let changed = first.changed;
   const annotation = obj.metadata.annotations?.[LAST_APPLIED];
   const path = lastAppliedAnnotationFieldPath();
@@ -87,7 +89,7 @@ export function kubectlServerSideApply(o: KubectlServerSideApplyOptions): Server
       },
     };
     const r = serverSideApply({ live: obj, applied: justAnnotation, manager: FIELD_MANAGERS.lastAppliedAnnotation, time: o.time });
-    obj = r.object;
+    obj = stored(r.object);
     changed ||= r.changed;
   }
   const csaManagers = new Set(findFieldsOwners(managedOf(obj), 'Update', path).map((e) => e.manager ?? ''));
@@ -95,12 +97,12 @@ export function kubectlServerSideApply(o: KubectlServerSideApplyOptions): Server
   const upgraded = upgradeManagedFields(before, csaManagers, manager);
   if (JSON.stringify(upgraded) === JSON.stringify(before)) return { object: obj, managedFields: before, changed };
   // the JSON patch of metadata.managedFields: an Update whose request carries the managed fields to keep
-  const patched = updateManagedFields({
+  const patched = stored(updateManagedFields({
     old: obj,
     new: { ...obj, metadata: { ...obj.metadata, managedFields: upgraded ?? [] } } as KubeObject,
     manager,
     time: o.time,
-  });
+  }));
   const again = serverSideApply({ live: patched, applied: o.applied, manager, force: o.force ?? false, time: o.time });
   return { ...again, changed: true };
 }

@@ -13,6 +13,7 @@ import { collect, kustomizeOption, dryRunSuffix, parseBoolFlag, parseDryRun, par
 import { loadAndValidate, loadAndValidatePartial, targetNamespace, type ManifestFlags, type ResolvedManifest } from '../manifests.js';
 import { printObjects } from '../output.js';
 import { afterMutation } from '../mutation.js';
+import { recordFieldManager } from '../managed-fields.js';
 
 export interface ApplyOptions extends ManifestFlags {
   dryRun: DryRun;
@@ -85,10 +86,9 @@ export async function runApply(o: ApplyOptions, ctx: CliContext): Promise<void> 
   for (const w of notEnforcedWarnings(manifests.map((m) => m.kind))) ctx.warn(w);
   const { applyObject, setDefaultNamespace } = await import('../../apply/last-applied.js');
   const ssa = { ...(await import('../../apply/server-side/field-manager.js')), ...(await import('../../apply/server-side/handover.js')) };
-  const { applyDefaults } = await import('../../api/defaults.js');
   /** the object as the API server stores it from this write: defaulted, its field manager recorded */
-  const tracked = (old: KubeObject | undefined, next: KubeObject): KubeObject =>
-    ssa.updateManagedFields({ old, new: applyDefaults(structuredClone(next)), manager: o.fieldManager ?? ssa.FIELD_MANAGERS.clientSideApply, time: ctx.clock.now() });
+  const tracked = (old: KubeObject | undefined, next: KubeObject): Promise<KubeObject> =>
+    recordFieldManager(ctx, old, next, o.fieldManager ?? ssa.FIELD_MANAGERS.clientSideApply);
   const store = await ctx.store();
   const printed: KubeObject[] = [];
   let wrote = false;
@@ -135,10 +135,10 @@ export async function runApply(o: ApplyOptions, ctx: CliContext): Promise<void> 
         for (const w of r.warnings) ctx.warn(w);
         let result = r.result;
         try {
-          if (o.dryRun === 'none' && r.action === 'created') result = await store.create(tracked(undefined, result));
+          if (o.dryRun === 'none' && r.action === 'created') result = await store.create(await tracked(undefined, result));
           else if (o.dryRun === 'none' && r.action === 'configured') {
             // the write is conditional on the version we merged against
-            const next = tracked(current, result);
+            const next = await tracked(current, result);
             result = await store.update({ ...next, metadata: { ...next.metadata, resourceVersion: current!.metadata.resourceVersion } });
           }
         } catch (e) {

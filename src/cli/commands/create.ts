@@ -16,6 +16,7 @@ import { loadAndValidate, targetNamespace, type ManifestFlags } from '../manifes
 import { afterMutation } from '../mutation.js';
 import { printObjects } from '../output.js';
 import type { ConfigMapBuilder, SecretBuilder } from '../create-generators.js';
+import { recordFieldManager } from '../managed-fields.js';
 
 export interface CreateOptions extends ManifestFlags {
   dryRun: DryRun;
@@ -37,7 +38,7 @@ export async function runCreate(o: CreateOptions, ctx: CliContext): Promise<void
       let obj = setDefaultNamespace(m.object, targetNamespace(ctx, m));
       if (o.saveConfig) obj = withLastApplied(obj);
       if (o.dryRun === 'none') {
-        obj = await store.create(obj);
+        obj = await store.create(await recordFieldManager(ctx, undefined, obj, 'kubectl-create'));
         wrote = true;
       } else if (await store.tryGet({ resource: m.kind.plural, namespace: obj.metadata.namespace, name: obj.metadata.name })) {
         const { AlreadyExistsError } = await import('../../util/errors.js');
@@ -112,7 +113,7 @@ export async function finishGenerated(obj: KubeObject, o: GeneratorOptions, ctx:
       }
       return printGenerated(toStore, ki, o, ctx, false);
     }
-    const created = await store.create(toStore);
+    const created = await store.create(await recordFieldManager(ctx, undefined, toStore, 'kubectl-create'));
     await printGenerated(created, ki, o, ctx, false);
   } catch (e) {
     throw wrapCreateError(obj.kind, e);

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { qualifiedKind } from '../../api/kinds.js';
 import type { KubeObject } from '../../api/types.js';
 import { isConflict, KctlError, UsageError } from '../../util/errors.js';
+import { recordFieldManager } from '../managed-fields.js';
 import type { CliContext } from '../context.js';
 import { afterMutation } from '../mutation.js';
 import { selectObjects } from '../select.js';
@@ -65,8 +66,7 @@ export async function runEdit(o: EditOptions, ctx: CliContext, runEditor: Editor
         if (bad.length > 0)
           throw new KctlError('Invalid', `${s.kind.kind} "${shown.metadata.name}" is invalid: ${bad.map((b) => `${b.path}: ${b.message}`).join('; ')}; a copy of your changes has been stored to "${file}"`);
         try {
-          const { updateManagedFields, FIELD_MANAGERS } = await import('../../apply/server-side/field-manager.js');
-          await store.update(updateManagedFields({ old: current, new: r.result, manager: FIELD_MANAGERS.edit, time: ctx.clock.now() }));
+          await store.update(await recordFieldManager(ctx, current, r.result, 'kubectl-edit'));
           wrote = true;
         } catch (e) {
           if (isConflict(e) && attempt < 5) continue;

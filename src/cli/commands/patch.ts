@@ -8,6 +8,7 @@ import { afterMutation } from '../mutation.js';
 import { printObjects } from '../output.js';
 import { selectObjects } from '../select.js';
 import { validateForWrite } from '../validate-write.js';
+import { recordFieldManager } from '../managed-fields.js';
 
 export interface PatchOptions {
   args: string[];
@@ -40,7 +41,8 @@ export async function runPatch(o: PatchOptions, ctx: CliContext): Promise<void> 
         if (r.changed) await validateForWrite(ctx, result);
         if (r.changed && o.dryRun === 'none') {
           try {
-            result = o.subresource === 'status' ? await store.updateStatus(result) : await store.update(result);
+            const tracked = await recordFieldManager(ctx, obj, result, 'kubectl-patch', o.subresource);
+            result = o.subresource === 'status' ? await store.updateStatus(tracked) : await store.update(tracked);
             wrote = true;
           } catch (e) {
             // a patch is applied to whatever is current: re-read and re-apply on a conflict, like the API server

@@ -80,4 +80,17 @@ describe('kctl apply and managedFields', () => {
       "--dry-run=client doesn't work with --server-side (did you mean --dry-run=server instead?)",
     );
   });
+
+  it('create, patch and label record kubectl-create, kubectl-patch and kubectl-label', async () => {
+    const k = setup();
+    expect((await k.run(['create', '-f', '-'], manifest(1))).code).toBe(0);
+    k.clock.advance(60_000);
+    expect((await k.run(['patch', 'deploy', 'web', '-p', '{"spec":{"replicas":2}}'])).code).toBe(0);
+    expect((await k.run(['label', 'deploy', 'web', 'tier=fe'])).code).toBe(0);
+    const o = await k.get();
+    expect(managers(o)).toEqual(['kubectl-create/Update', 'kubectl-label/Update', 'kubectl-patch/Update']);
+    const mfs = (o.metadata as { managedFields: ManagedFieldsEntry[] }).managedFields;
+    expect(mfs[2]!.fieldsV1).toEqual({ 'f:spec': { 'f:replicas': {} } });
+    expect(mfs[1]!.fieldsV1).toEqual({ 'f:metadata': { 'f:labels': { 'f:tier': {} } } });
+  });
 });

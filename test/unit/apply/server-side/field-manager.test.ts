@@ -133,6 +133,20 @@ describe('updateManagedFields (create, update, patch: Update entries)', () => {
     expect(mf(again)).toEqual(mf(out));
   });
 
+  it('owns the defaulted fields of a create, and a write without them removes nothing (writes are defaulted)', () => {
+    const bare: KubeObject = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'nginx', namespace: 'default', labels: { app: 'nginx' } },
+      spec: { selector: { matchLabels: { app: 'nginx' } }, template: { metadata: { labels: { app: 'nginx' } }, spec: { containers: [{ name: 'nginx', image: 'nginx' }] } } },
+    };
+    const created = updateManagedFields({ old: undefined, new: bare, manager: 'kubectl-create', time: T0 });
+    expect(JSON.stringify(mf(created)[0]!.fieldsV1)).toContain('"f:progressDeadlineSeconds"');
+    const stored = { ...createdDeployment(), metadata: { ...created.metadata, uid: 'u1' } } as KubeObject;
+    const put = updateManagedFields({ old: stored, new: { ...bare, metadata: stored.metadata }, manager: 'kubectl-replace', time: T1 });
+    expect(mf(put)).toEqual(mf(created));
+  });
+
   it('status writes are recorded with their subresource and never own spec; the main resource never owns status', () => {
     const created = updateManagedFields({ old: undefined, new: createdDeployment(), manager: 'kubectl-create', time: T0 });
     const withStatus = { ...structuredClone(created), status: { replicas: 1, conditions: [{ type: 'Available', status: 'True' }] } };

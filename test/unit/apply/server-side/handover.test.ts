@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { applyDefaults } from '../../../../src/api/defaults.js';
 import { LAST_APPLIED } from '../../../../src/api/meta.js';
 import type { KubeObject } from '../../../../src/api/types.js';
 import { applyObject } from '../../../../src/apply/last-applied.js';
@@ -58,7 +59,8 @@ function manifest(replicas: number, labels: Record<string, string> = { app: 'web
 /** `kubectl apply` (client-side) of a manifest: the three-way patch, recorded as an Update by kubectl-client-side-apply. */
 function clientSideApply(live: KubeObject | undefined, m: KubeObject, time: string): KubeObject {
   const { result } = applyObject(live, m, { namespace: 'default' });
-  const stored = live ? { ...result, metadata: { ...result.metadata, uid: 'u1' } } : result;
+  const defaulted = applyDefaults(structuredClone(result));
+  const stored = live ? { ...defaulted, metadata: { ...defaulted.metadata, uid: 'u1' } } : defaulted;
   return updateManagedFields({ old: live, new: stored, manager: 'kubectl-client-side-apply', time });
 }
 

@@ -5,6 +5,7 @@
 // exempt), header/idle/request timeouts. Then it offers the request to its routes (routes.ts) in order.
 //
 // `node:https` lives here (an edge of the architecture, loopback only).
+import { setMaxListeners } from 'node:events';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -87,6 +88,8 @@ export class ApiServer {
     this.opts = opts;
     this.limits = { ...LIMITS, ...opts.limits };
     this.log = opts.log ?? NOP_LOGGER;
+    // every open request (watches: many) listens for the server stopping
+    setMaxListeners(0, this.abort.signal);
   }
 
   /** Listens on host:port; `port` 0 picks a free one. Resolves with the port. Rejects with EADDRINUSE etc. */

@@ -151,13 +151,36 @@ export async function serveWatch(ctx: RestContext & { hub: WatchHub }, r: ApiReq
   const bookmark = (rev: number, annotations?: Record<string, string>): void =>
     write('BOOKMARK', { kind: t.ki.kind, apiVersion: t.ki.group ? `${t.ki.group}/${t.ki.version}` : t.ki.version, metadata: { resourceVersion: String(rev), ...(annotations ? { annotations } : {}) } });
 
-  const relevant = (ev: WatchEvent): boolean =>
-    ev.object.kind === t.storage.kind &&
-    (!t.namespace || ev.object.metadata.namespace === t.namespace) &&
-    refResource(ev) === t.storage.plural &&
-    match(ev.object);
+  const ofThisResource = (ev: WatchEvent): boolean =>
+    ev.object.kind === t.storage.kind && (!t.namespace || ev.object.metadata.namespace === t.namespace) && refResource(ev) === t.storage.plural;
+  // With a selector, an object that stops matching is DELETED for this watcher and one that starts matching is
+  // ADDED, as upstream's watch cache reports them. The watcher remembers which objects it reported (keys only);
+  // after a resume it learns them as events come.
+  const selective = Boolean(r.query.get('labelSelector') || r.query.get('fieldSelector'));
+  const members = new Set<string>();
+  const keyOf = (o: KubeObject): string => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+  let listed = false;
   const deliver = (ev: WatchEvent): void => {
-    if (relevant(ev)) write(ev.type, render(ev.object));
+    if (!ofThisResource(ev)) return;
+    const matches = match(ev.object);
+    if (!selective) {
+      if (matches) write(ev.type, render(ev.object));
+      return;
+    }
+    const k = keyOf(ev.object);
+    const was = members.has(k);
+    if (ev.type === 'DELETED') {
+      members.delete(k);
+      if (was || matches) write('DELETED', render(ev.object));
+      return;
+    }
+    if (matches) {
+      members.add(k);
+      write(!was && listed && ev.type === 'MODIFIED' ? 'ADDED' : ev.type, render(ev.object));
+    } else if (was) {
+      members.delete(k);
+      write('DELETED', render(ev.object));
+    }
   };
 
   let unsubscribe: (() => void) | undefined;
@@ -165,7 +188,12 @@ export async function serveWatch(ctx: RestContext & { hub: WatchHub }, r: ApiReq
   if (from === undefined) {
     const { items, resourceVersion } = await ctx.store.list(t.storage.plural, t.namespace ? { namespace: t.namespace } : {});
     from = Number(resourceVersion);
-    if (sendInitial) for (const o of items) if (match(o)) write('ADDED', render(o));
+    listed = true;
+    for (const o of items)
+      if (match(o)) {
+        members.add(keyOf(o));
+        if (sendInitial) write('ADDED', render(o));
+      }
     if (sendInitial && bookmarks && r.query.has('sendInitialEvents')) bookmark(from, { 'k8s.io/initial-events-end': 'true' });
   }
   const start = from;

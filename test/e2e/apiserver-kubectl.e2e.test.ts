@@ -134,6 +134,19 @@ describe.runIf(haveDocker)('the real kubectl through $KCTL_HOME/kubeconfig', () 
     }
   });
 
+  it('kubectl apply --server-side takes over from client-side apply; a conflict names the field and its manager', async () => {
+    const ssa = await kubectl(['apply', '--server-side', '-f', '-'], { input: web(2) });
+    expect([ssa.code, ssa.stdout, ssa.stderr]).toEqual([0, 'deployment.apps/web serverside-applied\n', '']);
+    const cm = (v: string) => JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'owned' }, data: { k: v } });
+    expect((await kubectl(['apply', '--server-side', '--field-manager=alice', '-f', '-'], { input: cm('1') })).code).toBe(0);
+    const conflict = await kubectl(['apply', '--server-side', '--field-manager=bob', '-f', '-'], { input: cm('2') });
+    expect(conflict.code).toBe(1);
+    expect(conflict.stderr).toMatch(/^error: Apply failed with 1 conflict: conflict with "alice": \.data\.k\n/);
+    const forced = await kubectl(['apply', '--server-side', '--field-manager=bob', '--force-conflicts', '-f', '-'], { input: cm('2') });
+    expect(forced.stdout).toBe('configmap/owned serverside-applied\n');
+    expect(await cluster.ok(['get', 'configmap', 'owned', '-o', 'jsonpath={.data.k}'])).toBe('2');
+  });
+
   it('describe, and delete waits until the object is gone', async () => {
     const d = await kubectl(['describe', 'deploy', 'web']);
     expect(d.stdout).toMatch(/^Name:\s+web$/m);

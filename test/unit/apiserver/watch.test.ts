@@ -66,6 +66,19 @@ describe('watch', () => {
     w.close();
   });
 
+  it('with a selector: an object that stops matching is DELETED, one that starts matching ADDED', async () => {
+    await store.create(cm('mover', { app: 'x' }, 'kube-public'));
+    const w = watch('/api/v1/namespaces/kube-public/configmaps?watch=true&labelSelector=app%3Dx');
+    await w.waitFor(1);
+    const cur = await store.get({ resource: 'configmaps', namespace: 'kube-public', name: 'mover' });
+    const moved = await store.update({ ...cur, metadata: { ...cur.metadata, labels: { app: 'y' } } });
+    await w.waitFor(2);
+    await store.update({ ...moved, metadata: { ...moved.metadata, labels: { app: 'x' } } });
+    await w.waitFor(3);
+    expect(names(w.events)).toEqual(['ADDED mover', 'DELETED mover', 'ADDED mover']);
+    w.close();
+  });
+
   it('from a list\'s resourceVersion: only the later changes', async () => {
     const { resourceVersion } = await store.list('configmaps', { namespace: 'default' });
     const w = watch(`/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=${resourceVersion}`);

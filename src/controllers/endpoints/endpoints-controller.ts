@@ -14,7 +14,8 @@ import { deepEqual } from '../../store/object-semantics.js';
 import { objectKey, parseObjectKey, type Store, type WatchEvent } from '../../store/store.js';
 import type { Clock } from '../../util/clock.js';
 import { ConflictError, isAlreadyExists, isNotFound } from '../../util/errors.js';
-import { DONE, NOP_LOGGER, type Logger, type Reconciler, type Result } from '../reconciler.js';
+import { DONE, type Reconciler, type Result } from '../../reconcile/reconciler.js';
+import { NOP_LOGGER, type Logger } from '../../reconcile/logger.js';
 import {
   desiredSliceContents,
   isManagedSliceOf,

@@ -13,8 +13,9 @@ import { isRuntimeConflict, type EngineVolumes } from '../../runtime/runtime.js'
 import { deepEqual } from '../../store/object-semantics.js';
 import { objectKey, parseObjectKey, type ObjectRef, type Store, type WatchEvent } from '../../store/store.js';
 import { ignoreNotFound, isAlreadyExists, isNotFound } from '../../util/errors.js';
-import type { EventSink, EventType } from '../events.js';
-import { DONE, NOP_LOGGER, type Logger, type Reconciler, type Result } from '../reconciler.js';
+import type { EventSink, EventType } from '../../reconcile/events.js';
+import { DONE, type Reconciler, type Result } from '../../reconcile/reconciler.js';
+import { NOP_LOGGER, type Logger } from '../../reconcile/logger.js';
 import {
   ANN_BETA_STORAGE_PROVISIONER,
   ANN_DYNAMICALLY_PROVISIONED,
@@ -61,7 +62,7 @@ export interface PersistentVolumeControllerOptions {
   ensureDefaultClass?: boolean;
 }
 
-const NOP_EVENTS: EventSink = { event: async () => undefined, record: async () => undefined };
+const NOP_EVENTS: EventSink = { event: async () => undefined };
 const nsOf = (o: KubeObject): string => o.metadata.namespace ?? 'default';
 const claimKey = (namespace: string, name: string): string => objectKey({ resource: 'persistentvolumeclaims', namespace, name });
 const volumeKey = (name: string): string => objectKey({ resource: 'persistentvolumes', name });

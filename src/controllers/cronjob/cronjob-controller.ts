@@ -12,7 +12,7 @@ import { isForbidden, objectKey, parseObjectKey, type Store, type WatchEvent } f
 import { DONE, type Reconciler, type Result } from '../../reconcile/reconciler.js';
 import { NOP_LOGGER, type Logger } from '../../reconcile/logger.js';
 import type { EventSink } from '../../reconcile/events.js';
-import { getControllerOf, newControllerRef } from '../controller-ref.js';
+import { getControllerOf, newControllerRef } from '../../reconcile/controller-ref.js';
 import { isKnownTimeZone, parseSchedule, type Schedule } from './schedule.js';
 import { finishedType, getJobName, jobFromTemplate, jobsOverLimit, mostRecentScheduleTime, nextScheduleTimeDuration, TOO_MANY_MISSED } from './utils.js';
 

@@ -24,8 +24,8 @@ import { isForbidden, objectKey, parseObjectKey, type Store, type WatchEvent } f
 import { DONE, type Reconciler, type Result } from '../../reconcile/reconciler.js';
 import { NOP_LOGGER, type Logger } from '../../reconcile/logger.js';
 import type { EventSink } from '../../reconcile/events.js';
-import { getControllerOf, newControllerRef } from '../controller-ref.js';
-import { claimObjects } from '../claim.js';
+import { getControllerOf, newControllerRef } from '../../reconcile/controller-ref.js';
+import { claimObjects } from '../../reconcile/claim.js';
 import { filterActivePods, slowStartBatch } from '../replicaset/pods.js';
 import { backoffRecordFromPods, DEFAULT_JOB_BACKOFF_BASE_MS, DEFAULT_JOB_BACKOFF_MAX_MS, remainingBackoffMs } from './backoff.js';
 import {

@@ -5,7 +5,7 @@
 // `<set>-<hash>` where the hash is FNV-32 of that data plus the collision count, rendered as upstream does.
 import { CONTROLLER_REVISION_HASH } from '../../api/meta.js';
 import { canonicalJson, safeEncodeString } from '../deployment/util.js';
-import { newControllerRef } from '../controller-ref.js';
+import { newControllerRef } from '../../reconcile/controller-ref.js';
 import { deepEqual } from '../../store/object-semantics.js';
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
 import type { RevisionObj, StatefulSetObj } from './types.js';

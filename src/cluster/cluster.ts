@@ -28,7 +28,7 @@ import { EndpointsController } from '../controllers/endpoints/endpoints-controll
 import { ServiceAllocator } from '../controllers/service/service-allocator.js';
 import { ServiceProxy } from '../proxy/proxier.js';
 import { PersistentVolumeController } from '../controllers/volume/pv-controller.js';
-import { LOCAL_PROVISIONER } from '../controllers/volume/binding.js';
+import { LOCAL_PROVISIONER } from '../api/local-volumes.js';
 import { ConfigRolloutController } from '../controllers/config-rollout/config-rollout-controller.js';
 import { ClusterNetworking } from '../proxy/in-cluster/pod-networking.js';
 import { ServiceGateways } from '../proxy/in-cluster/gateway-controller.js';

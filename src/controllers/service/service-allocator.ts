@@ -12,7 +12,8 @@ import type { Clock } from '../../util/clock.js';
 import type { EventSink } from '../../reconcile/events.js';
 import { DONE, type Reconciler, type Result } from '../../reconcile/reconciler.js';
 import { NOP_LOGGER, type Logger } from '../../reconcile/logger.js';
-import { planServiceAllocation, type AllocationOptions, type ServiceObj } from './allocation.js';
+import { planServiceAllocation, type AllocationOptions } from './allocation.js';
+import type { ServiceObj } from '../../api/service-ports.js';
 
 export interface ServiceAllocatorOptions {
   store: Store;

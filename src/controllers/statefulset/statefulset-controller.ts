@@ -55,7 +55,8 @@ import {
   startOrdinal,
   storageMatches,
 } from './pods.js';
-import type { ClaimObj, KubeObject, PodObj, RevisionObj, StatefulSetObj, StatefulSetStatus } from './types.js';
+import type { ClaimObj, KubeObject, PodObj, StatefulSetObj, StatefulSetStatus } from './types.js';
+import type { RevisionObj } from '../../api/controller-revision.js';
 
 const APPS_V1 = 'apps/v1';
 

@@ -4,6 +4,7 @@
 import type { KubeObject } from '../../api/types.js';
 import type { PersistentVolumeClaimSpec, PersistentVolumeSpec, Pod } from 'kubernetes-types/core/v1.js';
 import { quantityNumber, tryParseQuantity } from '../../api/quantity.js';
+import { claimVolumeName, LOCAL_PROVISIONER } from '../../api/local-volumes.js';
 
 // annotations and finalizers, with upstream's names
 export const ANN_BIND_COMPLETED = 'pv.kubernetes.io/bind-completed';
@@ -18,8 +19,6 @@ export const ANN_BETA_STORAGE_CLASS = 'volume.beta.kubernetes.io/storage-class';
 export const PVC_PROTECTION_FINALIZER = 'kubernetes.io/pvc-protection';
 export const PV_PROTECTION_FINALIZER = 'kubernetes.io/pv-protection';
 
-/** kctl's provisioner: one Docker volume per claim */
-export const LOCAL_PROVISIONER = 'kctl.io/local';
 export const DEFAULT_STORAGE_CLASS_NAME = 'local';
 
 /** upstream event messages */
@@ -150,8 +149,6 @@ export function findMatchingVolume(pvc: PVCObj, pvs: readonly PVObj[]): PVObj | 
   return best;
 }
 
-/** The Docker volume kctl's provisioner makes for a claim. */
-export const claimVolumeName = (pvcUid: string): string => `kctl-pvc-${pvcUid}`;
 /** upstream's PV name for a provisioned claim */
 export const provisionedVolumeName = (pvcUid: string): string => `pvc-${pvcUid}`;
 
@@ -183,12 +180,6 @@ export function provisionedVolume(pvc: PVCObj, sc: StorageClassObj): PVObj {
     },
     spec,
   };
-}
-
-/** The engine volume a PV's data lives in, when kctl's provisioner made it (or a static PV names one). */
-export function engineVolumeOf(pv: PVObj): string | undefined {
-  const csi = pv.spec?.csi;
-  return csi?.driver === LOCAL_PROVISIONER && csi.volumeHandle ? csi.volumeHandle : undefined;
 }
 
 /** The claim's status once bound to the volume (upstream bindClaimToVolume + updateClaimStatus). */

@@ -16,34 +16,8 @@ import { ignoreNotFound, isAlreadyExists, isNotFound } from '../../util/errors.j
 import type { EventSink, EventType } from '../../reconcile/events.js';
 import { DONE, type Reconciler, type Result } from '../../reconcile/reconciler.js';
 import { NOP_LOGGER, type Logger } from '../../reconcile/logger.js';
-import {
-  ANN_BETA_STORAGE_PROVISIONER,
-  ANN_DYNAMICALLY_PROVISIONED,
-  ANN_BIND_COMPLETED,
-  ANN_BOUND_BY_CONTROLLER,
-  ANN_STORAGE_PROVISIONER,
-  DEFAULT_STORAGE_CLASS_NAME,
-  LOCAL_PROVISIONER,
-  MSG_NO_CLASS,
-  PVC_PROTECTION_FINALIZER,
-  PV_PROTECTION_FINALIZER,
-  boundClaimStatus,
-  claimClass,
-  claimRefMatches,
-  claimVolumeName,
-  claimsOfPod,
-  defaultStorageClass,
-  engineVolumeOf,
-  externalProvisioningMessage,
-  findMatchingVolume,
-  pickDefaultClass,
-  podUsesClaim,
-  provisionedVolume,
-  provisionedVolumeName,
-  type PVCObj,
-  type PVObj,
-  type StorageClassObj,
-} from './binding.js';
+import { ANN_BETA_STORAGE_PROVISIONER, ANN_DYNAMICALLY_PROVISIONED, ANN_BIND_COMPLETED, ANN_BOUND_BY_CONTROLLER, ANN_STORAGE_PROVISIONER, DEFAULT_STORAGE_CLASS_NAME, MSG_NO_CLASS, PVC_PROTECTION_FINALIZER, PV_PROTECTION_FINALIZER, boundClaimStatus, claimClass, claimRefMatches, claimsOfPod, defaultStorageClass, externalProvisioningMessage, findMatchingVolume, pickDefaultClass, podUsesClaim, provisionedVolume, provisionedVolumeName, type PVCObj, type PVObj, type StorageClassObj } from './binding.js';
+import { LOCAL_PROVISIONER, claimVolumeName, engineVolumeOf } from '../../api/local-volumes.js';
 
 /** label on the Docker volumes the provisioner makes: the PV they back */
 export const VOLUME_PV_LABEL = 'kctl.io/persistent-volume';

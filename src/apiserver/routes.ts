@@ -13,7 +13,7 @@ import type { Duplex } from 'node:stream';
 import type { Store } from '../store/store.js';
 import type { ContainerRuntime } from '../runtime/runtime.js';
 import type { Clock } from '../util/clock.js';
-import type { Logger } from '../controllers/reconciler.js';
+import type { Logger } from '../reconcile/logger.js';
 import type { RequestInfo } from './request-info.js';
 
 /** Who sent the request (from the client certificate: CN is the user, O the groups). */

@@ -11,8 +11,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { Duplex } from 'node:stream';
-import type { Logger } from '../controllers/reconciler.js';
-import { NOP_LOGGER } from '../controllers/reconciler.js';
+import type { Logger } from '../reconcile/logger.js';
+import { NOP_LOGGER } from '../reconcile/logger.js';
 import { requestInfo } from './request-info.js';
 import type { ApiRequest, ApiRoute, UserInfo } from './routes.js';
 import {

@@ -10,7 +10,7 @@
 import type { ServerResponse } from 'node:http';
 import type { KubeObject } from '../api/types.js';
 import { isTooOld, type Store, type WatchEvent } from '../store/store.js';
-import type { Logger } from '../controllers/reconciler.js';
+import type { Logger } from '../reconcile/logger.js';
 import type { ApiRequest } from './routes.js';
 import { asServed, includeObjectOf, selectorMatcher, type RestContext, type Target } from './rest-common.js';
 import { negotiate } from './negotiate.js';

@@ -4,7 +4,7 @@
 // Noise removed as kubectl does: metadata.managedFields on both sides. The merged side keeps the live
 // resourceVersion (a dry run does not write) and gets generation+1 when its spec changed (the server bumps it).
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
-import { toYAML } from '../printers/yaml.js';
+import { toYAML } from '../util/go-yaml.js';
 import type { KubeObject } from '../api/types.js';
 import { clone, deepEqual, isMap, sortKeys } from './json.js';
 

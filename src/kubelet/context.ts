@@ -4,7 +4,7 @@ import type { KubeObject, Pod } from '../api/types.js';
 import type { ContainerManager, EngineVolumes, ImageManager, PodSandboxManager, RuntimeVersioner } from '../runtime/runtime.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from '../util/clock.js';
-import type { EventType } from './events.js';
+import type { EventType } from '../reconcile/events.js';
 import type { HookDeps } from './lifecycle.js';
 import type { PodRecords } from './pod-record.js';
 

@@ -1,17 +1,7 @@
-// Where the kubelet's Events go: the controllers' EventRecorder (`event(obj, type, reason, message, opts)`,
-// src/controllers/events.ts) or any `record(obj, type, reason, message)` sink (tests).
+// The kubelet's side of Events: container field paths and a recording that never fails the pass. The sink is the
+// one EventSink of src/reconcile/events.ts (the controllers' EventRecorder, or MemoryEventSink in tests).
 import type { KubeObject, Pod } from '../api/types.js';
-
-export type EventType = 'Normal' | 'Warning';
-
-export interface EventOptions {
-  /** `spec.containers{web}`: the container the event is about (upstream kubelet's fieldPath) */
-  fieldPath?: string;
-}
-
-export type EventSink =
-  | { event(obj: KubeObject, type: EventType, reason: string, message: string, opts?: EventOptions): Promise<void> | void }
-  | { record(obj: KubeObject, type: EventType, reason: string, message: string): Promise<void> | void };
+import type { EventOptions, EventSink, EventType } from '../reconcile/events.js';
 
 /** upstream kubelet field path of a container: spec.containers{name} / spec.initContainers{name}. */
 export function containerFieldPath(pod: Pod, name: string): string | undefined {
@@ -31,17 +21,15 @@ export async function recordSafely(
 ): Promise<void> {
   const obj = pod as unknown as KubeObject;
   try {
-    if ('event' in sink) {
-      const fieldPath = container === undefined ? undefined : containerFieldPath(pod, container);
-      await sink.event(obj, type, reason, message, fieldPath ? { fieldPath } : undefined);
-    } else await sink.record(obj, type, reason, message);
+    const fieldPath = container === undefined ? undefined : containerFieldPath(pod, container);
+    await sink.event(obj, type, reason, message, fieldPath ? { fieldPath } : undefined);
   } catch {
     // events are best effort
   }
 }
 
 /** An EventSink that keeps what it is given (tests). */
-export class MemoryEventSink {
+export class MemoryEventSink implements EventSink {
   readonly events: { object: string; type: EventType; reason: string; message: string; fieldPath?: string }[] = [];
   event(obj: KubeObject, type: EventType, reason: string, message: string, opts?: EventOptions): void {
     const e: MemoryEventSink['events'][number] = { object: `${obj.metadata.namespace ?? ''}/${obj.metadata.name}`, type, reason, message };

@@ -1,6 +1,7 @@
 // Small pure helpers of the kubelet (upstream pkg/kubelet/container/helpers.go and friends).
 import { createHash } from 'node:crypto';
 import type { Container, Pod } from '../api/types.js';
+import { objectKey } from '../store/store.js';
 
 // Label and annotation keys the kubelet owns.
 
@@ -115,9 +116,9 @@ export function podGraceSeconds(pod: Pod): number {
 /** upstream minimumGracePeriodInSeconds: containers always get a short window before SIGKILL. */
 export const MIN_GRACE_SECONDS = 2;
 
-/** `pods/<ns>/<name>` for a pod (the Store key; objectKey() builds the same). */
+/** `pods/<ns>/<name>`: a pod's Store key. */
 export function podKeyOf(ns: string, name: string): string {
-  return `pods/${ns}/${name}`;
+  return objectKey({ resource: 'pods', namespace: ns, name });
 }
 
 /** Every containerPort of the pod's containers, as declared (init containers included). */

@@ -7,14 +7,16 @@
 // carries ownership labels and deterministic names (runtime/names.ts), so a new Kubelet adopts what runs
 // and a second create of the same container is a RuntimeConflict, never a duplicate.
 import type { KubeObject, Pod } from '../api/types.js';
-import type { Logger, Reconciler, Result } from '../controllers/reconciler.js';
-import { DONE } from '../controllers/reconciler.js';
+import type { Logger } from '../reconcile/logger.js';
+import type { Reconciler, Result } from '../reconcile/reconciler.js';
+import { DONE } from '../reconcile/reconciler.js';
 import { isEngineUnreachable, isRuntimeNotFound, type ContainerSummary, type RuntimeEvent, type SandboxStatus } from '../runtime/runtime.js';
 import { ATTEMPT, CONTAINER_NAME, POD_NAME, POD_NAMESPACE, SANDBOX_CONTAINER_NAME, podRefFromLabels } from '../runtime/names.js';
 import { parseObjectKey, type Store, type WatchEvent } from '../store/store.js';
 import type { Clock } from '../util/clock.js';
 import { isNotFound } from '../util/errors.js';
-import { recordSafely, type EventSink, type EventType } from './events.js';
+import { recordSafely } from './events.js';
+import type { EventSink, EventType } from '../reconcile/events.js';
 import { CONTAINER_HASH_LABEL, GRACE_LABEL, MIN_GRACE_SECONDS, PORTS_ANNOTATION, allContainers, podKeyOf } from './helpers.js';
 import {
   computePodActions,

@@ -11,7 +11,7 @@ import type { ContainerManager, PortMapping } from '../runtime/runtime.js';
 import { KctlError } from '../util/errors.js';
 import type { ProbeOutcome, ProbeTransport } from './probe-transport.js';
 import type { ContainerProbeResults, ProbeResult } from './pod-actions.js';
-import type { EventSink } from './events.js';
+import type { EventSink } from '../reconcile/events.js';
 import { recordSafely } from './events.js';
 
 export type ProbeType = 'liveness' | 'readiness' | 'startup';

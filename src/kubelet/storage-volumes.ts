@@ -6,7 +6,7 @@
 import type { PersistentVolumeClaim, PersistentVolumeSpec } from 'kubernetes-types/core/v1.js';
 import type { KubeObject, Pod } from '../api/types.js';
 import type { Store } from '../store/store.js';
-import { engineVolumeOf } from '../controllers/volume/binding.js';
+import { engineVolumeOf } from '../api/local-volumes.js';
 import { MountError, type PodVolume } from './volumes.js';
 
 export type HostFileType = 'Directory' | 'File' | 'Socket' | 'CharDevice' | 'BlockDevice' | 'Unknown';

@@ -1,7 +1,7 @@
 // kustomize built in: a pure function from a file system (the port in loader.ts) and a directory to the
 // objects `kubectl kustomize DIR` would print, in its order, plus the YAML it would print. The CLI's
 // `kctl kustomize` and every verb's `-k DIR` (manifest/loader.ts) call this.
-import { toYAML } from '../printers/yaml.js';
+import { toYAML } from '../util/go-yaml.js';
 import { accumulateTarget, type BuildContext } from './build.js';
 import { ORDER_FIRST, ORDER_LAST } from './fieldspecs.js';
 import { contentHash } from './generators.js';

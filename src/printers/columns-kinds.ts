@@ -2,12 +2,12 @@
 // (pkg/printers/internalversion/printers.go; kube-aggregator's for APIService; the default convertor's
 // NAME + CREATED AT for kinds without a printer: Role, ClusterRole, LimitRange, CustomResourceDefinition).
 // Cells are computed from the stored object, with the API server's defaults where a printer reads a defaulted
-// field. Every table here is a function, so this module may be imported by columns.ts (no evaluation order).
+// field.
 import type { KubeObject } from '../api/types.js';
 import { formatLabels, formatLabelSelector } from '../api/labels.js';
 import { age, humanDuration, parseTime } from './age.js';
 import { formatQuantity } from '../api/quantity.js';
-import { layoutContainerCells, type Column } from './columns.js';
+import { layoutContainerCells, type Column } from './column.js';
 
 type Obj = Record<string, unknown>;
 const o = (v: unknown): Obj => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});

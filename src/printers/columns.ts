@@ -8,19 +8,7 @@ import { age, humanDuration, parseTime } from './age.js';
 import { formatQuantity } from '../api/quantity.js';
 import { KIND_TABLES } from './columns-kinds.js';
 
-export interface ColumnContext {
-  now: Date;
-}
-
-export interface Column {
-  /** Header, as kubectl prints it (kubectl upper-cases the API's column names). */
-  name: string;
-  /** Priority-1 column: only shown with -o wide. */
-  wide?: boolean;
-  /** The object-name column (Format "name"): gets the `kind.group/` prefix when several kinds are printed. */
-  isName?: boolean;
-  get(obj: KubeObject, ctx: ColumnContext): string;
-}
+import { layoutContainerCells, type Column } from './column.js';
 
 // ---- loose accessors over stored JSON
 
@@ -37,11 +25,6 @@ const strMap = (v: unknown): Record<string, string> | undefined =>
 const NAME: Column = { name: 'NAME', isName: true, get: (x) => x.metadata.name };
 const AGE: Column = { name: 'AGE', get: (x, c) => age(x.metadata.creationTimestamp, c.now) };
 
-/** layoutContainerCells: container names and images, comma-joined. */
-export function layoutContainerCells(containers: unknown): [string, string] {
-  const cs = a(containers).map(o);
-  return [cs.map((c) => s(c.name)).join(','), cs.map((c) => s(c.image)).join(',')];
-}
 const templateSpec = (x: KubeObject): Obj => o(o(spec(x).template).spec);
 const CONTAINERS: Column = { name: 'CONTAINERS', wide: true, get: (x) => layoutContainerCells(templateSpec(x).containers)[0] };
 const IMAGES: Column = { name: 'IMAGES', wide: true, get: (x) => layoutContainerCells(templateSpec(x).containers)[1] };

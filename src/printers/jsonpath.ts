@@ -4,7 +4,7 @@
 // them: strings raw, maps and lists as compact JSON, null as `null`, several results of one action space-separated.
 import { goJSON } from './json.js';
 import { goQuote } from '../api/labels.js';
-import { goFloatV } from './gofmt.js';
+import { goFloatV } from '../util/gofmt.js';
 
 type Node =
   | { t: 'list'; nodes: Node[] }

@@ -139,7 +139,7 @@ export async function printObjects(objs: KubeObject[] | KubeObject, opts: PrintO
       return printJSON(await documentOf(withoutManagedFields(list, opts), single, opts));
     }
     case 'yaml': {
-      const { toYAML } = await import('./yaml.js');
+      const { toYAML } = await import('../util/go-yaml.js');
       return toYAML(await documentOf(withoutManagedFields(list, opts), single, opts), { sortKeys: opts.sortKeys ?? true });
     }
     case 'jsonpath':

@@ -5,7 +5,8 @@
 import type { KubeObject } from '../api/types.js';
 import { kindByKind } from '../api/kinds.js';
 import { formatLabels } from '../api/labels.js';
-import { type Column, type ColumnContext, columnsFor } from './columns.js';
+import { columnsFor } from './columns.js';
+import type { Column, ColumnContext } from './column.js';
 import { escapeTerminal, tableTabwrite } from './tabwriter.js';
 
 export interface TableOptions {

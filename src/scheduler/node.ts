@@ -11,8 +11,9 @@ import type { Clock } from '../util/clock.js';
 import { integerValue, milliValue } from '../api/quantity.js';
 import { objectKey, parseObjectKey, type Store, type WatchEvent } from '../store/store.js';
 import type { RuntimeInfo, RuntimeVersion, RuntimeVersioner } from '../runtime/runtime.js';
-import { DONE, NOP_LOGGER, type Logger, type Reconciler, type Result } from '../controllers/reconciler.js';
-import type { EventSink } from '../controllers/events.js';
+import { DONE, type Reconciler, type Result } from '../reconcile/reconciler.js';
+import { NOP_LOGGER, type Logger } from '../reconcile/logger.js';
+import type { EventSink } from '../reconcile/events.js';
 import { DEFAULT_MAX_PODS } from './resources.js';
 import { TAINT_NODE_NOT_READY } from './filters.js';
 

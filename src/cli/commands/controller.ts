@@ -12,7 +12,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { KctlError, SilentExit, UsageError } from '../../util/errors.js';
 import { loadConfig, settingsHelp } from '../../cluster/config.js';
-import { LineLogger } from '../../cluster/logger.js';
+import { LineLogger } from '../../reconcile/logger.js';
 import {
   acquireControllerLock,
   clearStartingMarker,

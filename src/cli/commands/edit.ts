@@ -25,7 +25,7 @@ export async function runEdit(o: EditOptions, ctx: CliContext, runEditor: Editor
   const store = await ctx.store();
   const { selected, errors } = await selectObjects(ctx, o.args, {}, 'edit');
   if (errors.length > 0) throw errors[0];
-  const { toYAML } = await import('../../printers/yaml.js');
+  const { toYAML } = await import('../../util/go-yaml.js');
   const { parseManifestText } = await import('../../manifest/loader.js');
   const { applyEdit } = await import('../../apply/patch.js');
   const { mkdtemp, writeFile, readFile, rm } = await import('node:fs/promises');

@@ -6,8 +6,8 @@ import { CHANGE_CAUSE } from '../../api/meta.js';
 import { labelSelectorMatches } from '../../api/labels.js';
 import { deepEqual } from '../../store/object-semantics.js';
 import { KctlError } from '../../util/errors.js';
-import { revisionData, templateOf } from '../../controllers/statefulset/revision.js';
-import type { RevisionObj, StatefulSetObj } from '../../controllers/statefulset/types.js';
+import type { StatefulSet } from 'kubernetes-types/apps/v1.js';
+import { revisionData, templateOf, type RevisionObj } from '../../api/controller-revision.js';
 import { viewHistory, type HistoryEntry } from './history.js';
 
 type Obj = Record<string, unknown>;
@@ -55,7 +55,7 @@ export function planStatefulSetRollback(sts: KubeObject, revisions: readonly Kub
   if (toRevision === 0 && history.length <= 1) throw new KctlError('Invalid', 'no last revision to roll back to');
   const target = toRevision === 0 ? history[history.length - 2] : history.find((r) => r.revision === toRevision);
   if (!target) throw notFound;
-  if (deepEqual(revisionData(sts as StatefulSetObj), target.data ?? null))
+  if (deepEqual(revisionData(sts as StatefulSet), target.data ?? null))
     return { action: 'skipped', message: `skipped rollback (current template already matches revision ${toRevision})`, target };
   const next = structuredClone(sts);
   next.spec = { ...o(next.spec), template: templateOf(target) };

@@ -9,8 +9,9 @@ import { CONFIG_HASH, CONFIG_HASHES, RESTART_ON_CONFIG_CHANGE } from '../../api/
 import { ReferenceIndex, podSpecReferences } from '../../api/pod-refs.js';
 import type { KubeObject, PodSpec } from '../../api/types.js';
 import { objectKey, parseObjectKey, type Store, type WatchEvent } from '../../store/store.js';
-import { DONE, NOP_LOGGER, type Logger, type Reconciler, type Result } from '../reconciler.js';
-import type { EventSink } from '../events.js';
+import { DONE, type Reconciler, type Result } from '../../reconcile/reconciler.js';
+import { NOP_LOGGER, type Logger } from '../../reconcile/logger.js';
+import type { EventSink } from '../../reconcile/events.js';
 import { configChanged, configHash, configHashes, type ReferencedObjects } from './config-hash.js';
 
 export interface ConfigRolloutControllerOptions {

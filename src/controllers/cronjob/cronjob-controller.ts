@@ -9,9 +9,10 @@ import type { Clock } from '../../util/clock.js';
 import { isAlreadyExists, isNotFound } from '../../util/errors.js';
 import { deepEqual } from '../../store/object-semantics.js';
 import { isForbidden, objectKey, parseObjectKey, type Store, type WatchEvent } from '../../store/store.js';
-import { DONE, NOP_LOGGER, type Logger, type Reconciler, type Result } from '../reconciler.js';
-import type { EventSink } from '../events.js';
-import { getControllerOf, newControllerRef } from '../controller-ref.js';
+import { DONE, type Reconciler, type Result } from '../../reconcile/reconciler.js';
+import { NOP_LOGGER, type Logger } from '../../reconcile/logger.js';
+import type { EventSink } from '../../reconcile/events.js';
+import { getControllerOf, newControllerRef } from '../../reconcile/controller-ref.js';
 import { isKnownTimeZone, parseSchedule, type Schedule } from './schedule.js';
 import { finishedType, getJobName, jobFromTemplate, jobsOverLimit, mostRecentScheduleTime, nextScheduleTimeDuration, TOO_MANY_MISSED } from './utils.js';
 

@@ -17,10 +17,12 @@ import type { Clock } from '../../util/clock.js';
 import { ignoreNotFound, isAlreadyExists, isNotFound } from '../../util/errors.js';
 import { deepEqual } from '../../store/object-semantics.js';
 import { isForbidden, objectKey, parseObjectKey, type Store, type WatchEvent } from '../../store/store.js';
-import { DONE, NOP_LOGGER, type Logger, type Reconciler, type Result } from '../reconciler.js';
-import type { EventSink } from '../events.js';
-import { getControllerOf, newControllerRef } from '../controller-ref.js';
-import { claimObjects } from '../claim.js';
+import { DONE, type Reconciler, type Result } from '../../reconcile/reconciler.js';
+import { NOP_LOGGER, type Logger } from '../../reconcile/logger.js';
+import type { EventSink } from '../../reconcile/events.js';
+import { getControllerOf, newControllerRef } from '../../reconcile/controller-ref.js';
+import { claimObjects } from '../../reconcile/claim.js';
+import { OwnerIndex } from '../../reconcile/owner-index.js';
 import type { DeploymentObj, DeploymentStatus, KubeObject, PodObj, ReplicaSetObj } from './types.js';
 import {
   compareByCreationTimestamp,
@@ -97,8 +99,8 @@ export class DeploymentController implements Reconciler {
   private readonly clock: Clock;
   private readonly events: EventSink | undefined;
   private readonly log: Logger;
-  /** deployment key → selector (from watch events), to map an orphan ReplicaSet to who may adopt it */
-  private readonly selectors = new Map<string, { namespace: string; selector: Selector | undefined }>();
+  /** the Deployments seen (watch events): routes a ReplicaSet to its owner, an orphan to who may adopt it */
+  private readonly owners = new OwnerIndex({ owner: { apiVersion: APPS_V1, kind: 'Deployment', resource: 'deployments' } });
   /** ReplicaSet key → key of the Deployment controlling it, to route pod deletions (Recreate waits for them) */
   private readonly rsOwner = new Map<string, string>();
 
@@ -112,26 +114,12 @@ export class DeploymentController implements Reconciler {
   keysFor(ev: WatchEvent<KubeObject>): string[] {
     const o = ev.object;
     const ns = nsOf(o);
-    if (o.kind === 'Deployment') {
-      const key = deployKey(ns, o.metadata.name);
-      if (ev.type === 'DELETED') this.selectors.delete(key);
-      else this.selectors.set(key, { namespace: ns, selector: safeSelector(o as DeploymentObj) });
-      return [key];
-    }
+    if (o.kind === 'Deployment') return [this.owners.observeOwner(ev)];
     if (o.kind === 'ReplicaSet') {
       const key = rsKeyOf(ns, o.metadata.name);
-      const ref = getControllerOf(o);
-      if (ev.type === 'DELETED') this.rsOwner.delete(key);
-      if (ref) {
-        if (ref.kind !== 'Deployment' || ref.apiVersion !== APPS_V1) return [];
-        const owner = deployKey(ns, ref.name);
-        if (ev.type !== 'DELETED') this.rsOwner.set(key, owner);
-        return [owner];
-      }
-      this.rsOwner.delete(key);
-      if (ev.type === 'DELETED') return [];
-      const keys: string[] = [];
-      for (const [k, c] of this.selectors) if (c.namespace === ns && c.selector && matches(c.selector, o.metadata.labels)) keys.push(k);
+      const keys = this.owners.keysForOwned(ev);
+      if (ev.type !== 'DELETED' && getControllerOf(o) && keys.length) this.rsOwner.set(key, keys[0]!);
+      else this.rsOwner.delete(key);
       return keys;
     }
     if (o.kind === 'Pod' && ev.type === 'DELETED') {
@@ -155,7 +143,7 @@ export class DeploymentController implements Reconciler {
     if (ref.resource !== 'deployments') return DONE;
     const d = await this.store.tryGet<DeploymentObj>(ref);
     if (!d) {
-      this.selectors.delete(key);
+      this.owners.forgetOwner(key);
       return DONE;
     }
     if (deepEqual(d.spec?.selector ?? null, {})) {
@@ -173,7 +161,7 @@ export class DeploymentController implements Reconciler {
       this.log.warn(`deployment ${key}: invalid selector: ${errMessage(e)}`);
       return DONE;
     }
-    this.selectors.set(key, { namespace: nsOf(d), selector });
+    this.owners.setOwner(key, nsOf(d), d.metadata.name, selector);
 
     const pass: Pass = { d, rsList: await this.getReplicaSetsForDeployment(d, selector) };
     for (const rs of pass.rsList) this.rsOwner.set(rsKeyOf(nsOf(rs), rs.metadata.name), key);
@@ -613,11 +601,3 @@ export function oldPodsRunning(
   return false;
 }
 
-
-function safeSelector(d: DeploymentObj): Selector | undefined {
-  try {
-    return selectorFromLabelSelector(d.spec?.selector);
-  } catch {
-    return undefined;
-  }
-}

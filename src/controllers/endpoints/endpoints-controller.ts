@@ -14,7 +14,9 @@ import { deepEqual } from '../../store/object-semantics.js';
 import { objectKey, parseObjectKey, type Store, type WatchEvent } from '../../store/store.js';
 import type { Clock } from '../../util/clock.js';
 import { ConflictError, isAlreadyExists, isNotFound } from '../../util/errors.js';
-import { DONE, NOP_LOGGER, type Logger, type Reconciler, type Result } from '../reconciler.js';
+import { DONE, type Reconciler, type Result } from '../../reconcile/reconciler.js';
+import { NOP_LOGGER, type Logger } from '../../reconcile/logger.js';
+import { RefIndex } from '../../reconcile/owner-index.js';
 import {
   desiredSliceContents,
   isManagedSliceOf,
@@ -54,8 +56,8 @@ export class EndpointsController implements Reconciler {
   private readonly maxPerSlice: number | undefined;
   /** Services seen (from events and passes): key → selector, to map a pod change to Services */
   private readonly services = new Map<string, ServiceObj>();
-  /** pod key (`ns/name`) → Service keys whose last pass included it */
-  private readonly podServices = new Map<string, Set<string>>();
+  /** Service key → the pods (`ns/name`) its last pass included, and back */
+  private readonly podServices = new RefIndex();
 
   constructor(opts: EndpointsControllerOptions) {
     this.store = opts.store;
@@ -74,7 +76,7 @@ export class EndpointsController implements Reconciler {
         return [key];
       }
       case 'Pod': {
-        const keys = new Set(this.podServices.get(`${ns}/${o.metadata.name}`) ?? []);
+        const keys = new Set(this.podServices.ownersOf(`${ns}/${o.metadata.name}`));
         for (const [key, svc] of this.services) if (selectsPod(svc, o as PodObj)) keys.add(key);
         return [...keys];
       }
@@ -113,7 +115,7 @@ export class EndpointsController implements Reconciler {
     if (!svc || !managesEndpoints(svc)) {
       if (svc) this.services.set(key, svc);
       else this.services.delete(key);
-      this.forgetPods(key);
+      this.podServices.delete(key);
       if (!svc) {
         // the Service is gone: remove what this controller made for it
         const ep = await this.store.tryGet<EndpointsObj>(epRef);
@@ -125,7 +127,7 @@ export class EndpointsController implements Reconciler {
     this.services.set(key, svc);
 
     const pods = (await this.store.list<PodObj>('pods', { namespace: ns })).items;
-    this.rememberPods(key, pods.filter((p) => selectsPod(svc, p)));
+    this.podServices.set(key, pods.filter((p) => selectsPod(svc, p)).map((p) => `${nsOf(p)}/${p.metadata.name}`));
 
     // ---- Endpoints
     const existing = await this.store.tryGet<EndpointsObj>(epRef);
@@ -163,22 +165,6 @@ export class EndpointsController implements Reconciler {
     }
   }
 
-  private rememberPods(key: string, pods: readonly PodObj[]): void {
-    this.forgetPods(key);
-    for (const p of pods) {
-      const pk = `${nsOf(p)}/${p.metadata.name}`;
-      let set = this.podServices.get(pk);
-      if (!set) this.podServices.set(pk, (set = new Set()));
-      set.add(key);
-    }
-  }
-
-  private forgetPods(key: string): void {
-    for (const [pk, set] of this.podServices) {
-      set.delete(key);
-      if (set.size === 0) this.podServices.delete(pk);
-    }
-  }
 }
 
 function count(ep: EndpointsObj): string {

@@ -13,7 +13,8 @@ import type { KubeObject, OwnerReference } from '../../api/types.js';
 import { KINDS } from '../../api/kinds.js';
 import { isConflict, isNotFound } from '../../util/errors.js';
 import { objectKey, parseObjectKey, refOf, type Store, type WatchEvent } from '../../store/store.js';
-import { DONE, NOP_LOGGER, type Logger, type Reconciler, type Result } from '../reconciler.js';
+import { DONE, type Reconciler, type Result } from '../../reconcile/reconciler.js';
+import { NOP_LOGGER, type Logger } from '../../reconcile/logger.js';
 import {
   FINALIZER_FOREGROUND,
   FINALIZER_ORPHAN,

@@ -21,10 +21,11 @@ import type { Clock } from '../../util/clock.js';
 import { isAlreadyExists, isConflict, isNotFound } from '../../util/errors.js';
 import { deepEqual } from '../../store/object-semantics.js';
 import { isForbidden, objectKey, parseObjectKey, type Store, type WatchEvent } from '../../store/store.js';
-import { DONE, NOP_LOGGER, type Logger, type Reconciler, type Result } from '../reconciler.js';
-import type { EventSink } from '../events.js';
-import { getControllerOf, newControllerRef } from '../controller-ref.js';
-import { claimObjects } from '../claim.js';
+import { DONE, type Reconciler, type Result } from '../../reconcile/reconciler.js';
+import { NOP_LOGGER, type Logger } from '../../reconcile/logger.js';
+import type { EventSink } from '../../reconcile/events.js';
+import { getControllerOf, newControllerRef } from '../../reconcile/controller-ref.js';
+import { claimObjects } from '../../reconcile/claim.js';
 import { filterActivePods, slowStartBatch } from '../replicaset/pods.js';
 import { backoffRecordFromPods, DEFAULT_JOB_BACKOFF_BASE_MS, DEFAULT_JOB_BACKOFF_MAX_MS, remainingBackoffMs } from './backoff.js';
 import {

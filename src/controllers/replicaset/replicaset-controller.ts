@@ -9,16 +9,19 @@
 //    burstReplicas) or delete surplus ones (podsToDelete order: unscheduled < pending < not ready < ready ...);
 // 4. write status (replicas, fullyLabeledReplicas, readyReplicas, availableReplicas, observedGeneration,
 //    ReplicaFailure) only when it changed; requeue when a ready pod becomes available after minReadySeconds.
-import type { KubeObject, LabelSelector, Pod, ReplicaSet } from '../../api/types.js';
+import type { KubeObject, Pod, ReplicaSet } from '../../api/types.js';
 import { matches, selectorFromLabelSelector, type Selector } from '../../api/labels.js';
 import type { Clock } from '../../util/clock.js';
 import { isAlreadyExists, isConflict, isNotFound } from '../../util/errors.js';
 import { deepEqual } from '../../store/object-semantics.js';
 import { isForbidden, objectKey, parseObjectKey, type Store, type WatchEvent } from '../../store/store.js';
-import { DONE, NOP_LOGGER, type Logger, type Reconciler, type Result } from '../reconciler.js';
-import type { EventSink } from '../events.js';
-import { getControllerOf, newControllerRef } from '../controller-ref.js';
-import { claimObjects } from '../claim.js';
+import { DONE, type Reconciler, type Result } from '../../reconcile/reconciler.js';
+import { NOP_LOGGER, type Logger } from '../../reconcile/logger.js';
+import type { EventSink } from '../../reconcile/events.js';
+import { getControllerOf, newControllerRef } from '../../reconcile/controller-ref.js';
+import { claimObjects } from '../../reconcile/claim.js';
+import { OwnerIndex } from '../../reconcile/owner-index.js';
+import { podFromTemplate } from '../pod-template.js';
 import { filterActivePods, isPodActive, nextAvailableInMs, podsToDelete, slowStartBatch } from './pods.js';
 import { calculateStatus, type ManageReplicasError } from './status.js';
 
@@ -43,11 +46,6 @@ export interface ReplicaSetControllerOptions {
 const errMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 const rsKey = (namespace: string, name: string): string => objectKey({ resource: 'replicasets', namespace, name });
 
-interface CachedRS {
-  namespace: string;
-  selector: Selector | undefined;
-}
-
 /** Keeps `spec.replicas` pods matching each ReplicaSet's selector. */
 export class ReplicaSetController implements Reconciler {
   readonly name = 'replicaset';
@@ -57,8 +55,8 @@ export class ReplicaSetController implements Reconciler {
   private readonly events: EventSink | undefined;
   private readonly log: Logger;
   private readonly burst: number;
-  /** selectors of the ReplicaSets seen (from watch events), to map an orphan pod to the sets that may adopt it */
-  private readonly known = new Map<string, CachedRS>();
+  /** the ReplicaSets seen (watch events, passes): routes a pod to its owner, an orphan to who may adopt it */
+  private readonly owners = new OwnerIndex({ owner: { apiVersion: RS_API_VERSION, kind: 'ReplicaSet', resource: 'replicasets' } });
 
   constructor(opts: ReplicaSetControllerOptions) {
     this.store = opts.store;
@@ -69,22 +67,9 @@ export class ReplicaSetController implements Reconciler {
   }
 
   keysFor(ev: WatchEvent<KubeObject>): string[] {
-    const o = ev.object;
-    const ns = o.metadata.namespace ?? 'default';
-    if (o.kind === 'ReplicaSet') {
-      const key = rsKey(ns, o.metadata.name);
-      if (ev.type === 'DELETED') this.known.delete(key);
-      else this.known.set(key, { namespace: ns, selector: safeSelector((o as ReplicaSetObj).spec?.selector) });
-      return [key];
-    }
-    if (o.kind !== 'Pod') return [];
-    const ref = getControllerOf(o);
-    if (ref) return ref.kind === 'ReplicaSet' && ref.apiVersion === RS_API_VERSION ? [rsKey(ns, ref.name)] : [];
-    // an orphan: every ReplicaSet that could adopt it (a deleted or terminating orphan concerns nobody)
-    if (ev.type === 'DELETED' || o.metadata.deletionTimestamp) return [];
-    const keys: string[] = [];
-    for (const [key, c] of this.known) if (c.namespace === ns && c.selector && matches(c.selector, o.metadata.labels)) keys.push(key);
-    return keys;
+    if (ev.object.kind === 'ReplicaSet') return [this.owners.observeOwner(ev)];
+    // a pod: its controller ReplicaSet, or for an orphan every ReplicaSet that could adopt it
+    return ev.object.kind === 'Pod' ? this.owners.keysForOwned(ev) : [];
   }
 
   async resyncKeys(): Promise<string[]> {
@@ -97,7 +82,7 @@ export class ReplicaSetController implements Reconciler {
     if (ref.resource !== 'replicasets') return DONE;
     const rs = await this.store.tryGet<ReplicaSetObj>(ref);
     if (!rs) {
-      this.known.delete(key);
+      this.owners.forgetOwner(key);
       return DONE;
     }
     const ns = rs.metadata.namespace ?? 'default';
@@ -108,7 +93,7 @@ export class ReplicaSetController implements Reconciler {
       this.log.warn(`replicaset ${key}: invalid selector: ${errMessage(e)}`);
       return DONE;
     }
-    this.known.set(key, { namespace: ns, selector });
+    this.owners.setOwner(key, ns, rs.metadata.name, selector);
 
     const all = (await this.store.list<PodObj>('pods', { namespace: ns })).items;
     let pods = await this.claimPods(rs, selector, filterActivePods(all));
@@ -219,22 +204,7 @@ export class ReplicaSetController implements Reconciler {
 
   /** upstream GetPodFromTemplate + create: undefined when the namespace is going away (not an error). */
   private async createPod(rs: ReplicaSetObj): Promise<PodObj | undefined> {
-    const tpl = rs.spec?.template ?? {};
-    const meta = tpl.metadata ?? {};
-    const pod: PodObj = {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: {
-        name: '',
-        generateName: `${rs.metadata.name}-`,
-        namespace: ns(rs),
-        ...(meta.labels ? { labels: { ...meta.labels } } : {}),
-        ...(meta.annotations ? { annotations: { ...meta.annotations } } : {}),
-        ...(meta.finalizers?.length ? { finalizers: [...meta.finalizers] } : {}),
-        ownerReferences: [newControllerRef(rs, RS_API_VERSION, 'ReplicaSet')],
-      },
-      spec: structuredClone(tpl.spec ?? { containers: [] }),
-    };
+    const pod = podFromTemplate(rs.spec?.template, rs, newControllerRef(rs, RS_API_VERSION, 'ReplicaSet'));
     for (let attempt = 0; ; attempt++) {
       try {
         const created = await this.store.create<PodObj>(structuredClone(pod));
@@ -250,11 +220,3 @@ export class ReplicaSetController implements Reconciler {
 }
 
 const ns = (o: KubeObject): string => o.metadata.namespace ?? 'default';
-
-function safeSelector(ls: LabelSelector | undefined): Selector | undefined {
-  try {
-    return selectorFromLabelSelector(ls);
-  } catch {
-    return undefined;
-  }
-}

@@ -10,16 +10,17 @@
 // the write itself refused can call serviceAllocationErrors() before writing.
 //
 // Ownership of a contested value goes to the oldest Service (creationTimestamp, then namespace/name): the one
-// that would have got it from an API server. nodePortOwners() applies the same rule for the proxy.
-import type { Service, ServicePort, ServiceSpec, ServiceStatus } from 'kubernetes-types/core/v1.js';
+// that would have got it from an API server. api/service-ports.ts nodePortOwners() applies the same rule for the proxy.
+import type { ServicePort, ServiceSpec, ServiceStatus } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../../api/types.js';
 import { FieldPath, invalid } from '../../api/validation/index.js';
 import type { FieldError } from '../../util/errors.js';
 import { deepEqual, jsonClone } from '../../store/object-semantics.js';
 import { allocateClusterIP, inRange, parseCidr, SERVICE_CLUSTER_IP_RANGE, type IPRange, type Random } from './ip-allocator.js';
-import { allocateNodePort, inNodePortRange, NODE_PORT_RANGE } from './port-allocator.js';
+import { allocateNodePort } from './port-allocator.js';
+import { inNodePortRange, NODE_PORT_RANGE } from '../../api/service-ports.js';
 
-export type ServiceObj = Service & KubeObject;
+import { compareServiceAge, nodePortsOf, serviceType, usesNodePorts, type ServiceObj } from '../../api/service-ports.js';
 
 export const DEFAULT_IP_RANGE: IPRange = parseCidr(SERVICE_CLUSTER_IP_RANGE);
 
@@ -46,19 +47,7 @@ export interface AllocationPlan {
   errors: FieldError[];
 }
 
-const serviceType = (svc: ServiceObj): string => svc.spec?.type ?? 'ClusterIP';
-export const usesNodePorts = (svc: ServiceObj): boolean => ['NodePort', 'LoadBalancer'].includes(serviceType(svc));
 const nsName = (svc: KubeObject): string => `${svc.metadata.namespace ?? 'default'}/${svc.metadata.name}`;
-
-/** Oldest first: creationTimestamp, then namespace/name. */
-export function compareServiceAge(a: KubeObject, b: KubeObject): number {
-  const ta = a.metadata.creationTimestamp ?? '';
-  const tb = b.metadata.creationTimestamp ?? '';
-  if (ta !== tb) return ta < tb ? -1 : 1;
-  const na = nsName(a);
-  const nb = nsName(b);
-  return na < nb ? -1 : na > nb ? 1 : 0;
-}
 
 const defaultIsOlder = (other: ServiceObj, svc: ServiceObj): boolean => compareServiceAge(other, svc) < 0;
 
@@ -69,11 +58,6 @@ function clusterIPOf(svc: ServiceObj): string | undefined {
   return ip && ip !== 'None' ? ip : undefined;
 }
 
-/** The nodePorts a Service holds. */
-function nodePortsOf(svc: ServiceObj): number[] {
-  if (!usesNodePorts(svc)) return [];
-  return (svc.spec?.ports ?? []).map((p) => p.nodePort ?? 0).filter((n) => n > 0);
-}
 
 /** What to write so that the Service has its ClusterIP, nodePorts and LoadBalancer ingress. */
 export function planServiceAllocation(svc: ServiceObj, others: readonly ServiceObj[], opts: AllocationOptions = {}): AllocationPlan {
@@ -174,14 +158,4 @@ export function planServiceAllocation(svc: ServiceObj, others: readonly ServiceO
  */
 export function serviceAllocationErrors(svc: ServiceObj, existing: readonly ServiceObj[], opts: Omit<AllocationOptions, 'isOlder'> = {}): FieldError[] {
   return planServiceAllocation(svc, existing, { ...opts, isOlder: () => true }).errors.filter((e) => !e.message.startsWith('Internal error'));
-}
-
-/** Which Service (`namespace/name`) owns each nodePort: the oldest that asks for it. */
-export function nodePortOwners(services: readonly ServiceObj[]): Map<number, string> {
-  const owners = new Map<number, string>();
-  for (const svc of [...services].sort(compareServiceAge)) {
-    if (svc.metadata.deletionTimestamp) continue;
-    for (const np of nodePortsOf(svc)) if (inNodePortRange(np) && !owners.has(np)) owners.set(np, nsName(svc));
-  }
-  return owners;
 }

@@ -5,15 +5,13 @@
 // low end rarely collide with allocated ones. The search starts at a random offset and probes upward, so that two
 // kctl homes on one machine (each with its own controller) rarely pick the same host port.
 import type { Random } from './ip-allocator.js';
+import { NODE_PORT_RANGE } from '../../api/service-ports.js';
 
-export const NODE_PORT_RANGE = { min: 30000, max: 32767 } as const;
 
 /** upstream calculateRangeOffset for ports: min(max(16, size/32), 128). */
 export function portStaticBandSize(size: number): number {
   return Math.min(Math.max(16, Math.floor(size / 32)), 128);
 }
-
-export const inNodePortRange = (port: number): boolean => Number.isInteger(port) && port >= NODE_PORT_RANGE.min && port <= NODE_PORT_RANGE.max;
 
 /** A free nodePort (dynamic band first, then the static band), or undefined when every port is taken. */
 export function allocateNodePort(used: ReadonlySet<number>, random: Random = Math.random, range: { min: number; max: number } = NODE_PORT_RANGE): number | undefined {

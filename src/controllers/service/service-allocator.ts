@@ -9,9 +9,11 @@
 import type { KubeObject } from '../../api/types.js';
 import { objectKey, parseObjectKey, type Store, type WatchEvent } from '../../store/store.js';
 import type { Clock } from '../../util/clock.js';
-import type { EventSink } from '../events.js';
-import { DONE, NOP_LOGGER, type Logger, type Reconciler, type Result } from '../reconciler.js';
-import { planServiceAllocation, type AllocationOptions, type ServiceObj } from './allocation.js';
+import type { EventSink } from '../../reconcile/events.js';
+import { DONE, type Reconciler, type Result } from '../../reconcile/reconciler.js';
+import { NOP_LOGGER, type Logger } from '../../reconcile/logger.js';
+import { planServiceAllocation, type AllocationOptions } from './allocation.js';
+import type { ServiceObj } from '../../api/service-ports.js';
 
 export interface ServiceAllocatorOptions {
   store: Store;

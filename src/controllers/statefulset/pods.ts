@@ -3,7 +3,8 @@
 // and which pods a pass deletes for scale-down and rolling update.
 import { CONTROLLER_REVISION_HASH, POD_INDEX, STATEFULSET_POD_NAME } from '../../api/meta.js';
 import type { OwnerReference } from '../../api/types.js';
-import { newControllerRef } from '../controller-ref.js';
+import { newControllerRef } from '../../reconcile/controller-ref.js';
+import { podFromTemplate } from '../pod-template.js';
 import { isPodAvailable, isPodReady } from '../replicaset/pods.js';
 import type { ClaimObj, PodObj, StatefulSetObj, StatefulSetStatus } from './types.js';
 
@@ -164,20 +165,8 @@ export function storageMatches(set: SetLike, pod: PodLike & { metadata: { name: 
 
 /** upstream newStatefulSetPod: the template's pod with the set's identity and storage, controlled by the set. */
 export function newStatefulSetPod(set: StatefulSetObj, ordinal: number): PodObj {
-  const tpl = set.spec?.template ?? {};
-  const meta = tpl.metadata ?? {};
-  const pod: PodObj = {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: {
-      name: '',
-      ...(meta.labels ? { labels: { ...meta.labels } } : {}),
-      ...(meta.annotations ? { annotations: { ...meta.annotations } } : {}),
-      ...(meta.finalizers?.length ? { finalizers: [...meta.finalizers] } : {}),
-      ownerReferences: [newControllerRef(set, APPS_V1, 'StatefulSet')],
-    },
-    spec: structuredClone(tpl.spec ?? { containers: [] }),
-  };
+  const pod = podFromTemplate(set.spec?.template, set, newControllerRef(set, APPS_V1, 'StatefulSet'));
+  delete pod.metadata.generateName; // named by ordinal (setIdentity), as kctl's set pods always were
   setIdentity(set, pod, ordinal, true);
   setStorage(set, pod);
   return pod;

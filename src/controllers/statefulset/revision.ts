@@ -5,10 +5,12 @@
 // `<set>-<hash>` where the hash is FNV-32 of that data plus the collision count, rendered as upstream does.
 import { CONTROLLER_REVISION_HASH } from '../../api/meta.js';
 import { canonicalJson, safeEncodeString } from '../deployment/util.js';
-import { newControllerRef } from '../controller-ref.js';
+import { newControllerRef } from '../../reconcile/controller-ref.js';
 import { deepEqual } from '../../store/object-semantics.js';
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
-import type { RevisionObj, StatefulSetObj } from './types.js';
+import type { RevisionObj } from '../../api/controller-revision.js';
+import type { StatefulSetObj } from './types.js';
+import { revisionData, templateOf } from '../../api/controller-revision.js';
 
 type Obj = Record<string, unknown>;
 const APPS_V1 = 'apps/v1';
@@ -23,10 +25,6 @@ export function fnv32(data: Uint8Array): number {
   return h >>> 0;
 }
 
-/** upstream getPatch: the set's template as a replacing patch. */
-export function revisionData(set: Pick<StatefulSetObj, 'spec'>): Obj {
-  return { spec: { template: { ...structuredClone((set.spec?.template ?? {}) as Obj), $patch: 'replace' } } };
-}
 
 /** upstream HashControllerRevision: FNV-32 of the data, then the collision count in decimal. */
 export function hashRevision(data: unknown, collisionCount: number | undefined): string {
@@ -63,12 +61,6 @@ export function newRevision(set: StatefulSetObj, revision: number, collisionCoun
   };
 }
 
-/** The pod template a revision holds (upstream ApplyRevision, for the only field a revision carries). */
-export function templateOf(rev: Pick<RevisionObj, 'data'>): PodTemplateSpec {
-  const t = { ...(((rev.data as Obj | undefined)?.spec as Obj | undefined)?.template as Obj | undefined) };
-  delete t.$patch;
-  return t as PodTemplateSpec;
-}
 
 /** upstream ApplyRevision: a copy of the set with the revision's template. */
 export function applyRevision(set: StatefulSetObj, rev: Pick<RevisionObj, 'data'>): StatefulSetObj {

@@ -15,15 +15,16 @@
 //    deleted (it comes back at the update revision next pass), waiting for unavailable ones; OnDelete: nothing;
 // 6. status (written only when it changed), then old revisions beyond revisionHistoryLimit are deleted.
 import { matches, selectorFromLabelSelector, type Selector } from '../../api/labels.js';
-import type { LabelSelector } from '../../api/types.js';
 import type { Clock } from '../../util/clock.js';
 import { ignoreNotFound, isAlreadyExists, isConflict, isNotFound } from '../../util/errors.js';
 import { deepEqual } from '../../store/object-semantics.js';
 import { objectKey, parseObjectKey, type Store, type WatchEvent } from '../../store/store.js';
-import { DONE, NOP_LOGGER, type Logger, type Reconciler, type Result } from '../reconciler.js';
-import type { EventSink } from '../events.js';
-import { getControllerOf, newControllerRef } from '../controller-ref.js';
-import { claimObjects } from '../claim.js';
+import { DONE, type Reconciler, type Result } from '../../reconcile/reconciler.js';
+import { NOP_LOGGER, type Logger } from '../../reconcile/logger.js';
+import type { EventSink } from '../../reconcile/events.js';
+import { newControllerRef } from '../../reconcile/controller-ref.js';
+import { claimObjects } from '../../reconcile/claim.js';
+import { OwnerIndex } from '../../reconcile/owner-index.js';
 import { nextAvailableInMs } from '../replicaset/pods.js';
 import { applyRevision, equalRevision, newRevision, nextRevision, planUpdateRevision, revisionsToTruncate, sortRevisions } from './revision.js';
 import {
@@ -54,7 +55,8 @@ import {
   startOrdinal,
   storageMatches,
 } from './pods.js';
-import type { ClaimObj, KubeObject, PodObj, RevisionObj, StatefulSetObj, StatefulSetStatus } from './types.js';
+import type { ClaimObj, KubeObject, PodObj, StatefulSetObj, StatefulSetStatus } from './types.js';
+import type { RevisionObj } from '../../api/controller-revision.js';
 
 const APPS_V1 = 'apps/v1';
 
@@ -89,8 +91,11 @@ export class StatefulSetController implements Reconciler {
   private readonly clock: Clock;
   private readonly events: EventSink | undefined;
   private readonly log: Logger;
-  /** selectors of the sets seen, to map an orphan pod to the set that may adopt it */
-  private readonly known = new Map<string, { namespace: string; name: string; selector: Selector | undefined }>();
+  /** the sets seen (watch events, passes): routes a pod to its set, an orphan to the set that may adopt it */
+  private readonly owners = new OwnerIndex({
+    owner: { apiVersion: APPS_V1, kind: 'StatefulSet', resource: 'statefulsets' },
+    canAdopt: (set, pod) => isMemberOf({ metadata: { name: set.name } }, pod),
+  });
 
   constructor(opts: StatefulSetControllerOptions) {
     this.store = opts.store;
@@ -100,22 +105,8 @@ export class StatefulSetController implements Reconciler {
   }
 
   keysFor(ev: WatchEvent<KubeObject>): string[] {
-    const o = ev.object;
-    const ns = nsOf(o);
-    if (o.kind === 'StatefulSet') {
-      const key = stsKey(ns, o.metadata.name);
-      if (ev.type === 'DELETED') this.known.delete(key);
-      else this.known.set(key, { namespace: ns, name: o.metadata.name, selector: safeSelector((o as StatefulSetObj).spec?.selector) });
-      return [key];
-    }
-    if (o.kind !== 'Pod') return [];
-    const ref = getControllerOf(o);
-    if (ref) return ref.kind === 'StatefulSet' && ref.apiVersion === APPS_V1 ? [stsKey(ns, ref.name)] : [];
-    if (ev.type === 'DELETED' || o.metadata.deletionTimestamp) return [];
-    const keys: string[] = [];
-    for (const [key, c] of this.known)
-      if (c.namespace === ns && c.selector && matches(c.selector, o.metadata.labels) && isMemberOf({ metadata: { name: c.name } }, o)) keys.push(key);
-    return keys;
+    if (ev.object.kind === 'StatefulSet') return [this.owners.observeOwner(ev)];
+    return ev.object.kind === 'Pod' ? this.owners.keysForOwned(ev) : [];
   }
 
   async resyncKeys(): Promise<string[]> {
@@ -129,7 +120,7 @@ export class StatefulSetController implements Reconciler {
     if (ref.resource !== 'statefulsets') return DONE;
     const set = await this.store.tryGet<StatefulSetObj>(ref);
     if (!set) {
-      this.known.delete(key);
+      this.owners.forgetOwner(key);
       return DONE;
     }
     let selector: Selector;
@@ -139,7 +130,7 @@ export class StatefulSetController implements Reconciler {
       this.log.warn(`statefulset ${key}: invalid selector: ${errMessage(e)}`);
       return DONE;
     }
-    this.known.set(key, { namespace: nsOf(set), name: set.metadata.name, selector });
+    this.owners.setOwner(key, nsOf(set), set.metadata.name, selector);
 
     const ns = nsOf(set);
     const pods = await this.claimPods(set, selector, (await this.store.list<PodObj>('pods', { namespace: ns })).items);
@@ -481,11 +472,3 @@ export class StatefulSetController implements Reconciler {
   }
 }
 
-
-function safeSelector(ls: LabelSelector | undefined): Selector | undefined {
-  try {
-    return selectorFromLabelSelector(ls);
-  } catch {
-    return undefined;
-  }
-}

@@ -5,7 +5,8 @@ import type { Job, KubeObject } from '../../api/types.js';
 import type { Clock } from '../../util/clock.js';
 import { isConflict, isNotFound } from '../../util/errors.js';
 import { objectKey, parseObjectKey, type Store, type WatchEvent } from '../../store/store.js';
-import { DONE, NOP_LOGGER, type Logger, type Reconciler, type Result } from '../reconciler.js';
+import { DONE, type Reconciler, type Result } from '../../reconcile/reconciler.js';
+import { NOP_LOGGER, type Logger } from '../../reconcile/logger.js';
 import { finishedCondition } from '../job/conditions.js';
 
 type JobObj = Job & KubeObject;

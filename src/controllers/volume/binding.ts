@@ -4,6 +4,7 @@
 import type { KubeObject } from '../../api/types.js';
 import type { PersistentVolumeClaimSpec, PersistentVolumeSpec, Pod } from 'kubernetes-types/core/v1.js';
 import { quantityNumber, tryParseQuantity } from '../../api/quantity.js';
+import { claimVolumeName, LOCAL_PROVISIONER } from '../../api/local-volumes.js';
 
 // the annotations live in api/meta.ts; re-exported under the same names for the PV controller
 import { ANN_BETA_DEFAULT_STORAGE_CLASS, ANN_BETA_STORAGE_CLASS, ANN_DEFAULT_STORAGE_CLASS, ANN_DYNAMICALLY_PROVISIONED } from '../../api/meta.js';
@@ -13,8 +14,6 @@ export { ANN_BIND_COMPLETED, ANN_BOUND_BY_CONTROLLER, ANN_STORAGE_PROVISIONER, A
 export const PVC_PROTECTION_FINALIZER = 'kubernetes.io/pvc-protection';
 export const PV_PROTECTION_FINALIZER = 'kubernetes.io/pv-protection';
 
-/** kctl's provisioner: one Docker volume per claim */
-export const LOCAL_PROVISIONER = 'kctl.io/local';
 export const DEFAULT_STORAGE_CLASS_NAME = 'local';
 
 /** upstream event messages */
@@ -145,8 +144,6 @@ export function findMatchingVolume(pvc: PVCObj, pvs: readonly PVObj[]): PVObj | 
   return best;
 }
 
-/** The Docker volume kctl's provisioner makes for a claim. */
-export const claimVolumeName = (pvcUid: string): string => `kctl-pvc-${pvcUid}`;
 /** upstream's PV name for a provisioned claim */
 export const provisionedVolumeName = (pvcUid: string): string => `pvc-${pvcUid}`;
 
@@ -178,12 +175,6 @@ export function provisionedVolume(pvc: PVCObj, sc: StorageClassObj): PVObj {
     },
     spec,
   };
-}
-
-/** The engine volume a PV's data lives in, when kctl's provisioner made it (or a static PV names one). */
-export function engineVolumeOf(pv: PVObj): string | undefined {
-  const csi = pv.spec?.csi;
-  return csi?.driver === LOCAL_PROVISIONER && csi.volumeHandle ? csi.volumeHandle : undefined;
 }
 
 /** The claim's status once bound to the volume (upstream bindClaimToVolume + updateClaimStatus). */

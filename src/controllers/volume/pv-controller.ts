@@ -14,36 +14,11 @@ import { isRuntimeConflict, type EngineVolumes } from '../../runtime/runtime.js'
 import { deepEqual } from '../../store/object-semantics.js';
 import { objectKey, parseObjectKey, type ObjectRef, type Store, type WatchEvent } from '../../store/store.js';
 import { ignoreNotFound, isAlreadyExists, isNotFound } from '../../util/errors.js';
-import type { EventSink, EventType } from '../events.js';
-import { DONE, NOP_LOGGER, type Logger, type Reconciler, type Result } from '../reconciler.js';
-import {
-  ANN_BETA_STORAGE_PROVISIONER,
-  ANN_DYNAMICALLY_PROVISIONED,
-  ANN_BIND_COMPLETED,
-  ANN_BOUND_BY_CONTROLLER,
-  ANN_STORAGE_PROVISIONER,
-  DEFAULT_STORAGE_CLASS_NAME,
-  LOCAL_PROVISIONER,
-  MSG_NO_CLASS,
-  PVC_PROTECTION_FINALIZER,
-  PV_PROTECTION_FINALIZER,
-  boundClaimStatus,
-  claimClass,
-  claimRefMatches,
-  claimVolumeName,
-  claimsOfPod,
-  defaultStorageClass,
-  engineVolumeOf,
-  externalProvisioningMessage,
-  findMatchingVolume,
-  pickDefaultClass,
-  podUsesClaim,
-  provisionedVolume,
-  provisionedVolumeName,
-  type PVCObj,
-  type PVObj,
-  type StorageClassObj,
-} from './binding.js';
+import type { EventSink, EventType } from '../../reconcile/events.js';
+import { DONE, type Reconciler, type Result } from '../../reconcile/reconciler.js';
+import { NOP_LOGGER, type Logger } from '../../reconcile/logger.js';
+import { ANN_BETA_STORAGE_PROVISIONER, ANN_DYNAMICALLY_PROVISIONED, ANN_BIND_COMPLETED, ANN_BOUND_BY_CONTROLLER, ANN_STORAGE_PROVISIONER, DEFAULT_STORAGE_CLASS_NAME, MSG_NO_CLASS, PVC_PROTECTION_FINALIZER, PV_PROTECTION_FINALIZER, boundClaimStatus, claimClass, claimRefMatches, claimsOfPod, defaultStorageClass, externalProvisioningMessage, findMatchingVolume, pickDefaultClass, podUsesClaim, provisionedVolume, provisionedVolumeName, type PVCObj, type PVObj, type StorageClassObj } from './binding.js';
+import { LOCAL_PROVISIONER, claimVolumeName, engineVolumeOf } from '../../api/local-volumes.js';
 
 /** label on the Docker volumes the provisioner makes: the PV they back */
 export { VOLUME_PV_LABEL } from '../../api/meta.js';
@@ -62,7 +37,7 @@ export interface PersistentVolumeControllerOptions {
   ensureDefaultClass?: boolean;
 }
 
-const NOP_EVENTS: EventSink = { event: async () => undefined, record: async () => undefined };
+const NOP_EVENTS: EventSink = { event: async () => undefined };
 const nsOf = (o: KubeObject): string => o.metadata.namespace ?? 'default';
 const claimKey = (namespace: string, name: string): string => objectKey({ resource: 'persistentvolumeclaims', namespace, name });
 const volumeKey = (name: string): string => objectKey({ resource: 'persistentvolumes', name });

@@ -5,7 +5,7 @@ import { LAST_APPLIED } from '../../api/meta.js';
 import { selectorFromLabelSelector, selectorString } from '../../api/labels.js';
 import type { KubeObject } from '../../api/types.js';
 import { age, parseTime } from '../age.js';
-import { goFloatV } from '../gofmt.js';
+import { goFloatV } from '../../util/gofmt.js';
 import { goSort } from '../sort.js';
 import { describeTabwrite, escapeTerminal } from '../tabwriter.js';
 

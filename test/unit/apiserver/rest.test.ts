@@ -9,7 +9,7 @@ import { ApiServer } from '../../../src/apiserver/server.js';
 import { buildRoutes } from '../../../src/apiserver/route-table.js';
 import { MemoryStore } from '../../../src/store/memory-store.js';
 import { FakeClock } from '../../../src/util/clock.js';
-import { NOP_LOGGER } from '../../../src/controllers/reconciler.js';
+import { NOP_LOGGER } from '../../../src/reconcile/logger.js';
 import { apiCall, type ApiAnswer } from '../../helpers/api-client.js';
 
 let dir: string;

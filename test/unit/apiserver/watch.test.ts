@@ -10,7 +10,7 @@ import { buildRoutes } from '../../../src/apiserver/route-table.js';
 import { MemoryStore } from '../../../src/store/memory-store.js';
 import type { Store } from '../../../src/store/store.js';
 import { FakeClock } from '../../../src/util/clock.js';
-import { NOP_LOGGER } from '../../../src/controllers/reconciler.js';
+import { NOP_LOGGER } from '../../../src/reconcile/logger.js';
 import { openWatch } from '../../helpers/api-watch.js';
 
 let dir: string;

@@ -8,7 +8,8 @@ import { objectKey, refOf, type WatchEvent } from '../../../src/store/store.js';
 import { FakeRuntime } from '../../../src/runtime/fake/fake-runtime.js';
 import { RuntimeError, type ContainerRuntime, type RuntimeEvent } from '../../../src/runtime/runtime.js';
 import type { KubeObject, Node, Pod } from '../../../src/api/types.js';
-import { DONE, type Logger, type Reconciler, type Result } from '../../../src/controllers/reconciler.js';
+import { DONE, type Reconciler, type Result } from '../../../src/reconcile/reconciler.js';
+import type { Logger } from '../../../src/reconcile/logger.js';
 import { Cluster, type KubeletDeps } from '../../../src/cluster/cluster.js';
 import { configFrom } from '../../../src/cluster/config.js';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { goFloatV } from '../../../src/printers/gofmt.js';
+import { goFloatV } from '../../../src/util/gofmt.js';
 import {
   compileJSONPath,
   goSprint,

@@ -11,7 +11,7 @@ import { FakeClock } from '../../../src/util/clock.js';
 import { FakeRuntime } from '../../../src/runtime/fake/fake-runtime.js';
 import { Cluster, SERVICE_CONTROLLERS, type ControllerDeps } from '../../../src/cluster/cluster.js';
 import { configFrom } from '../../../src/cluster/config.js';
-import { DONE, type Reconciler, type Result } from '../../../src/controllers/reconciler.js';
+import { DONE, type Reconciler, type Result } from '../../../src/reconcile/reconciler.js';
 import { objectKey, parseObjectKey, refOf, type Store, type WatchEvent } from '../../../src/store/store.js';
 import { ServiceAllocator } from '../../../src/controllers/service/service-allocator.js';
 import { EndpointsController } from '../../../src/controllers/endpoints/endpoints-controller.js';

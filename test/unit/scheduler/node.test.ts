@@ -4,7 +4,7 @@ import { MemoryStore } from '../../../src/store/memory-store.js';
 import { FakeRuntime } from '../../../src/runtime/fake/fake-runtime.js';
 import { RuntimeError } from '../../../src/runtime/runtime.js';
 import type { KubeObject, Node } from '../../../src/api/types.js';
-import { EventRecorder, type CoreEvent } from '../../../src/controllers/events.js';
+import { EventRecorder, type CoreEvent } from '../../../src/reconcile/events.js';
 import { NodeController, nodeNameFromHostname, nodeResources } from '../../../src/scheduler/node.js';
 
 type NodeObj = Node & KubeObject;

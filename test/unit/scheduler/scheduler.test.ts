@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../src/util/clock.js';
 import { MemoryStore } from '../../../src/store/memory-store.js';
 import type { KubeObject, Pod } from '../../../src/api/types.js';
-import { EventRecorder, type CoreEvent } from '../../../src/controllers/events.js';
+import { EventRecorder, type CoreEvent } from '../../../src/reconcile/events.js';
 import { Scheduler } from '../../../src/scheduler/scheduler.js';
 
 type PodObj = Pod & KubeObject;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../../../src/store/memory-store.js';
 import { FakeClock } from '../../../../src/util/clock.js';
-import { EventRecorder, type CoreEvent } from '../../../../src/controllers/events.js';
+import { EventRecorder, type CoreEvent } from '../../../../src/reconcile/events.js';
 import { CronJobController, type CronJobObj } from '../../../../src/controllers/cronjob/cronjob-controller.js';
 import type { KubeObject } from '../../../../src/api/types.js';
 

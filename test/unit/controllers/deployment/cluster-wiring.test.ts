@@ -1,5 +1,5 @@
-// The registration the composition root needs (see the factories below): the workload controllers built from
-// ControllerDeps, running in a Cluster beside the real scheduler, with a kubelet stand-in.
+// The registration the composition root does: the workload controllers production registers (cluster.ts
+// WORKLOAD_CONTROLLERS, built from ControllerDeps), running in a Cluster beside the real scheduler, with a kubelet stand-in.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,21 +7,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MemoryStore } from '../../../../src/store/memory-store.js';
 import { FakeClock } from '../../../../src/util/clock.js';
 import { FakeRuntime } from '../../../../src/runtime/fake/fake-runtime.js';
-import { Cluster, type ControllerDeps } from '../../../../src/cluster/cluster.js';
+import { Cluster, WORKLOAD_CONTROLLERS } from '../../../../src/cluster/cluster.js';
 import { configFrom } from '../../../../src/cluster/config.js';
-import type { Reconciler } from '../../../../src/controllers/reconciler.js';
-import type { CoreEvent } from '../../../../src/controllers/events.js';
-import { ReplicaSetController } from '../../../../src/controllers/replicaset/replicaset-controller.js';
-import { DeploymentController } from '../../../../src/controllers/deployment/deployment-controller.js';
-import { GarbageCollector } from '../../../../src/controllers/gc/garbage-collector.js';
+import type { CoreEvent } from '../../../../src/reconcile/events.js';
 import { KubeletStandIn, deployment, type DeploymentObj, type PodObj } from './harness.js';
-
-/** What src/cluster/cluster.ts registers (WORKLOAD_CONTROLLERS in the report). */
-const WORKLOAD_CONTROLLERS: ((deps: ControllerDeps) => Reconciler)[] = [
-  (d) => new DeploymentController({ store: d.store, clock: d.clock, events: d.recorder('deployment-controller'), log: d.log }),
-  (d) => new ReplicaSetController({ store: d.store, clock: d.clock, events: d.recorder('replicaset-controller'), log: d.log }),
-  (d) => new GarbageCollector({ store: d.store, log: d.log }),
-];
 
 const clusters: Cluster[] = [];
 afterEach(async () => {

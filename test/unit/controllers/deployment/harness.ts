@@ -3,13 +3,13 @@
 import type { KubeObject } from '../../../../src/api/types.js';
 import { MemoryStore } from '../../../../src/store/memory-store.js';
 import { FakeClock } from '../../../../src/util/clock.js';
-import { EventRecorder, type CoreEvent } from '../../../../src/controllers/events.js';
+import { EventRecorder, type CoreEvent } from '../../../../src/reconcile/events.js';
 import { ReplicaSetController } from '../../../../src/controllers/replicaset/replicaset-controller.js';
 import { DeploymentController } from '../../../../src/controllers/deployment/deployment-controller.js';
 import { GarbageCollector } from '../../../../src/controllers/gc/garbage-collector.js';
 import type { DeploymentObj, PodObj, ReplicaSetObj } from '../../../../src/controllers/deployment/types.js';
 import { objectKey, parseObjectKey, refOf, type Store, type WatchEvent } from '../../../../src/store/store.js';
-import { DONE, type Reconciler, type Result } from '../../../../src/controllers/reconciler.js';
+import { DONE, type Reconciler, type Result } from '../../../../src/reconcile/reconciler.js';
 
 export type { DeploymentObj, PodObj, ReplicaSetObj };
 

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MemoryStore } from '../../../../src/store/memory-store.js';
 import { FakeClock } from '../../../../src/util/clock.js';
-import { ControllerRunner } from '../../../../src/controllers/controller-runner.js';
+import { ControllerRunner } from '../../../../src/reconcile/controller-runner.js';
 import { ReplicaSetController } from '../../../../src/controllers/replicaset/replicaset-controller.js';
 import { DeploymentController } from '../../../../src/controllers/deployment/deployment-controller.js';
 import { GarbageCollector } from '../../../../src/controllers/gc/garbage-collector.js';

@@ -2,7 +2,7 @@
 // finish or remove pods as the kubelet would.
 import { MemoryStore } from '../../../../src/store/memory-store.js';
 import { FakeClock } from '../../../../src/util/clock.js';
-import { EventRecorder, type CoreEvent } from '../../../../src/controllers/events.js';
+import { EventRecorder, type CoreEvent } from '../../../../src/reconcile/events.js';
 import { JobController, type JobObj, type PodObj } from '../../../../src/controllers/job/job-controller.js';
 
 export type { JobObj, PodObj };

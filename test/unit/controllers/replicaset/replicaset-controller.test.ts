@@ -3,7 +3,7 @@ import type { KubeObject } from '../../../../src/api/types.js';
 import { MemoryStore } from '../../../../src/store/memory-store.js';
 import { FakeClock } from '../../../../src/util/clock.js';
 import { KctlError } from '../../../../src/util/errors.js';
-import { EventRecorder, type CoreEvent } from '../../../../src/controllers/events.js';
+import { EventRecorder, type CoreEvent } from '../../../../src/reconcile/events.js';
 import { ReplicaSetController } from '../../../../src/controllers/replicaset/replicaset-controller.js';
 import { NODE, T0, replicaSet, setup, type PodObj, type ReplicaSetObj } from '../deployment/harness.js';
 

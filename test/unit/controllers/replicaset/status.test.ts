@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Pod, ReplicaSet } from '../../../../src/api/types.js';
 import { calculateStatus } from '../../../../src/controllers/replicaset/status.js';
-import { claimAction, newControllerRef, withControllerRef, withoutOwner } from '../../../../src/controllers/controller-ref.js';
+import { claimAction, newControllerRef, withControllerRef, withoutOwner } from '../../../../src/reconcile/controller-ref.js';
 
 const now = new Date('2026-01-01T00:01:00Z');
 

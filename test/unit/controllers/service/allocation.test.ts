@@ -8,7 +8,8 @@ import {
   SERVICE_CLUSTER_IP_RANGE,
 } from '../../../../src/controllers/service/ip-allocator.js';
 import { allocateNodePort } from '../../../../src/controllers/service/port-allocator.js';
-import { nodePortOwners, planServiceAllocation, serviceAllocationErrors, type ServiceObj } from '../../../../src/controllers/service/allocation.js';
+import { nodePortOwners, type ServiceObj } from '../../../../src/api/service-ports.js';
+import { planServiceAllocation, serviceAllocationErrors } from '../../../../src/controllers/service/allocation.js';
 import { service, type SvcOpts } from '../endpoints/fixtures.js';
 
 const RANGE = parseCidr(SERVICE_CLUSTER_IP_RANGE);

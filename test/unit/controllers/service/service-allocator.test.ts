@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../../../src/store/memory-store.js';
 import { FakeClock } from '../../../../src/util/clock.js';
-import { EventRecorder, type CoreEvent } from '../../../../src/controllers/events.js';
+import { EventRecorder, type CoreEvent } from '../../../../src/reconcile/events.js';
 import { ServiceAllocator, ingressIPFor } from '../../../../src/controllers/service/service-allocator.js';
-import type { ServiceObj } from '../../../../src/controllers/service/allocation.js';
+import type { ServiceObj } from '../../../../src/api/service-ports.js';
 import { makePortString } from '../../../../src/printers/columns.js';
 import { service } from '../endpoints/fixtures.js';
 

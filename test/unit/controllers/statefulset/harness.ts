@@ -2,10 +2,11 @@
 // a kubelet stand-in (binds pods, runs them, readies the ones `ready` says, finishes terminating ones).
 import { MemoryStore } from '../../../../src/store/memory-store.js';
 import { FakeClock } from '../../../../src/util/clock.js';
-import { EventRecorder, type CoreEvent } from '../../../../src/controllers/events.js';
+import { EventRecorder, type CoreEvent } from '../../../../src/reconcile/events.js';
 import { GarbageCollector } from '../../../../src/controllers/gc/garbage-collector.js';
 import { StatefulSetController } from '../../../../src/controllers/statefulset/statefulset-controller.js';
-import type { ClaimObj, PodObj, RevisionObj, StatefulSetObj } from '../../../../src/controllers/statefulset/types.js';
+import type { ClaimObj, PodObj, StatefulSetObj } from '../../../../src/controllers/statefulset/types.js';
+import type { RevisionObj } from '../../../../src/api/controller-revision.js';
 
 export type { ClaimObj, PodObj, RevisionObj, StatefulSetObj };
 

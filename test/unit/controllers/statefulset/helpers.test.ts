@@ -14,8 +14,10 @@ import {
   rollingUpdateTarget,
   storageMatches,
 } from '../../../../src/controllers/statefulset/pods.js';
-import { fnv32, hashRevision, newRevision, planUpdateRevision, revisionData, revisionsToTruncate, templateOf } from '../../../../src/controllers/statefulset/revision.js';
-import type { PodObj, RevisionObj, StatefulSetObj } from '../../../../src/controllers/statefulset/types.js';
+import { fnv32, hashRevision, newRevision, planUpdateRevision, revisionsToTruncate } from '../../../../src/controllers/statefulset/revision.js';
+import { revisionData, templateOf } from '../../../../src/api/controller-revision.js';
+import type { PodObj, StatefulSetObj } from '../../../../src/controllers/statefulset/types.js';
+import type { RevisionObj } from '../../../../src/api/controller-revision.js';
 import { statefulSet } from './harness.js';
 
 const NOW = new Date('2026-01-01T00:01:00Z');

@@ -1,14 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  findMatchingVolume,
-  pickDefaultClass,
-  provisionedVolume,
-  claimClass,
-  defaultStorageClass,
-  type PVCObj,
-  type PVObj,
-  type StorageClassObj,
-} from '../../../../src/controllers/volume/binding.js';
+import { findMatchingVolume, pickDefaultClass, provisionedVolume, claimClass, defaultStorageClass, type PVCObj, type PVObj, type StorageClassObj } from '../../../../src/controllers/volume/binding.js';
 
 const claim = (spec: PVCObj['spec'] = {}, name = 'data', uid = 'u-1'): PVCObj => ({
   apiVersion: 'v1',

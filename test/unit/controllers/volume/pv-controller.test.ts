@@ -3,7 +3,7 @@ import type { KubeObject } from '../../../../src/api/types.js';
 import { MemoryStore } from '../../../../src/store/memory-store.js';
 import { FakeClock } from '../../../../src/util/clock.js';
 import { FakeRuntime } from '../../../../src/runtime/fake/fake-runtime.js';
-import { EventRecorder } from '../../../../src/controllers/events.js';
+import { EventRecorder } from '../../../../src/reconcile/events.js';
 import { PersistentVolumeController } from '../../../../src/controllers/volume/pv-controller.js';
 import type { PVCObj, PVObj, StorageClassObj } from '../../../../src/controllers/volume/binding.js';
 

@@ -14,7 +14,8 @@ import type { KubeObject } from '../api/types.js';
 import type { Clock, Timer } from '../util/clock.js';
 import { isConflict } from '../util/errors.js';
 import { isTooOld, objectKey, refOf, type Store, type WatchEvent } from '../store/store.js';
-import { NOP_LOGGER, type Logger, type Reconciler } from './reconciler.js';
+import { NOP_LOGGER, type Logger } from './logger.js';
+import type { Reconciler } from './reconciler.js';
 import { WorkQueue, type QueueOutcome } from './queue.js';
 
 export interface ControllerRunnerOptions {

@@ -1,7 +1,21 @@
-// The controller process's log: one line per action, `<RFC 3339 ms> <I|W|E|D> <message>`, written to a stream
-// (stderr in the foreground; $KCTL_HOME/controller.log when started in the background). Debug lines only with -v.
+// The Logger port every loop writes to, and the controller process's LineLogger: one line per action,
+// `<RFC 3339 ms> <I|W|E|D> <message>`, written to a stream (stderr in the foreground; $KCTL_HOME/controller.log
+// when started in the background). Debug lines only with -v.
 import type { Clock } from '../util/clock.js';
-import type { Logger } from '../controllers/reconciler.js';
+
+/**
+ * Where controllers write their log lines (the controller process prints them to stderr with a timestamp).
+ * info: one line per action taken; debug: only with -v; never put secret values in a line.
+ */
+export interface Logger {
+  info(msg: string): void;
+  warn(msg: string): void;
+  error(msg: string): void;
+  debug(msg: string): void;
+}
+
+/** A Logger that drops everything (the default in tests). */
+export const NOP_LOGGER: Logger = Object.freeze({ info() {}, warn() {}, error() {}, debug() {} });
 
 export interface LineLoggerOptions {
   write: (line: string) => void;

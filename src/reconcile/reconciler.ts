@@ -27,17 +27,3 @@ export interface Reconciler {
   /** how many keys of this loop the runner reconciles at once (default 2; the scheduler uses 1) */
   readonly concurrency?: number;
 }
-
-/**
- * Where controllers write their log lines (the controller process prints them to stderr with a timestamp).
- * info: one line per action taken; debug: only with -v; never put secret values in a line.
- */
-export interface Logger {
-  info(msg: string): void;
-  warn(msg: string): void;
-  error(msg: string): void;
-  debug(msg: string): void;
-}
-
-/** A Logger that drops everything (the default in tests). */
-export const NOP_LOGGER: Logger = Object.freeze({ info() {}, warn() {}, error() {}, debug() {} });

@@ -4,7 +4,7 @@
 import type { KubeObject, OwnerReference } from '../api/types.js';
 import { ignoreNotFound } from '../util/errors.js';
 import type { Store } from '../store/store.js';
-import type { Logger } from './reconciler.js';
+import type { Logger } from './logger.js';
 import { claimAction, withControllerRef, withoutOwner } from './controller-ref.js';
 
 export interface ClaimOptions<T extends KubeObject> {

@@ -4,8 +4,9 @@ import { ConflictError } from '../../../src/util/errors.js';
 import { MemoryStore } from '../../../src/store/memory-store.js';
 import { TooOldError, objectKey, refOf, type Store, type WatchEvent, type WatchOptions } from '../../../src/store/store.js';
 import type { KubeObject } from '../../../src/api/types.js';
-import { ControllerRunner } from '../../../src/controllers/controller-runner.js';
-import { DONE, type Logger, type Reconciler, type Result } from '../../../src/controllers/reconciler.js';
+import { ControllerRunner } from '../../../src/reconcile/controller-runner.js';
+import { DONE, type Reconciler, type Result } from '../../../src/reconcile/reconciler.js';
+import type { Logger } from '../../../src/reconcile/logger.js';
 
 const pod = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'x' }] } });
 

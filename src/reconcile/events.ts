@@ -15,7 +15,7 @@ import { KINDS, apiVersionOf } from '../api/kinds.js';
 import type { Clock } from '../util/clock.js';
 import { isAlreadyExists, isConflict, isNotFound } from '../util/errors.js';
 import type { Store } from '../store/store.js';
-import { NOP_LOGGER, type Logger } from './reconciler.js';
+import { NOP_LOGGER, type Logger } from './logger.js';
 
 export type EventType = 'Normal' | 'Warning';
 
@@ -63,11 +63,13 @@ export interface EventRecorderOptions {
   cacheSize?: number;
 }
 
-/** What a caller needs to record events (the kubelet takes this; tests may pass a fake). */
+/**
+ * The one port every loop records Events through (controllers, scheduler, kubelet, proxy): the EventRecorder
+ * below, or an in-memory sink in tests. The recorder never rejects; callers that take any sink and must not fail
+ * on one (the kubelet) wrap it (kubelet/events.ts recordSafely).
+ */
 export interface EventSink {
-  event(obj: KubeObject, type: EventType, reason: string, message: string, opts?: EventOptions): Promise<void>;
-  /** alias of event() */
-  record(obj: KubeObject, type: EventType, reason: string, message: string, opts?: EventOptions): Promise<void>;
+  event(obj: KubeObject, type: EventType, reason: string, message: string, opts?: EventOptions): Promise<void> | void;
 }
 
 /** RFC 3339 without fractional seconds, as metav1.Time serializes. */
@@ -134,11 +136,6 @@ export class EventRecorder implements EventSink {
       if (this.inflight.get(chain) === next) this.inflight.delete(chain);
     });
     return next;
-  }
-
-  /** The same as event() (the kubelet's EventSink port calls it `record`). */
-  record(obj: KubeObject, type: EventType, reason: string, message: string, opts: EventOptions = {}): Promise<void> {
-    return this.event(obj, type, reason, message, opts);
   }
 
   private remember(tuple: string, v: { namespace: string; name: string }): void {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../src/util/clock.js';
-import { WorkQueue, type QueueOutcome } from '../../../src/controllers/queue.js';
+import { WorkQueue, type QueueOutcome } from '../../../src/reconcile/queue.js';
 
 function setup(handler?: (key: string) => Promise<QueueOutcome | void>, opts: { concurrency?: number } = {}) {
   const clock = new FakeClock();

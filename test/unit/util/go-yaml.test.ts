@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { resolvesToNonString, toYAML, yamlKeyLess } from '../../../src/printers/yaml.js';
+import { resolvesToNonString, toYAML, yamlKeyLess } from '../../../src/util/go-yaml.js';
 
 const dir = new URL('../../fixtures/golden/yaml/', import.meta.url);
 

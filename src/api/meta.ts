@@ -11,6 +11,33 @@ export const LABEL_HOSTNAME = 'kubernetes.io/hostname';
 export const LABEL_OS = 'kubernetes.io/os';
 export const LABEL_ARCH = 'kubernetes.io/arch';
 
+// Persistent volumes and storage classes (upstream pv controller and storage API names)
+export const ANN_BIND_COMPLETED = 'pv.kubernetes.io/bind-completed';
+export const ANN_BOUND_BY_CONTROLLER = 'pv.kubernetes.io/bound-by-controller';
+export const ANN_STORAGE_PROVISIONER = 'volume.kubernetes.io/storage-provisioner';
+export const ANN_BETA_STORAGE_PROVISIONER = 'volume.beta.kubernetes.io/storage-provisioner';
+export const ANN_DYNAMICALLY_PROVISIONED = 'pv.kubernetes.io/provisioned-by';
+export const ANN_DEFAULT_STORAGE_CLASS = 'storageclass.kubernetes.io/is-default-class';
+export const ANN_BETA_DEFAULT_STORAGE_CLASS = 'storageclass.beta.kubernetes.io/is-default-class';
+/** the deprecated class annotation, still honoured over spec.storageClassName */
+export const ANN_BETA_STORAGE_CLASS = 'volume.beta.kubernetes.io/storage-class';
+/** on a Docker volume kctl provisioned: the PersistentVolume it backs */
+export const VOLUME_PV_LABEL = 'kctl.io/persistent-volume';
+
+// ServiceAccount token Secrets
+export const SERVICE_ACCOUNT_NAME = 'kubernetes.io/service-account.name';
+export const SERVICE_ACCOUNT_UID = 'kubernetes.io/service-account.uid';
+
+// Node roles (kubectl get nodes ROLES)
+export const NODE_ROLE_PREFIX = 'node-role.kubernetes.io/';
+export const LABEL_ROLE = 'kubernetes.io/role';
+
+// kctl's engine helpers (gateway containers)
+/** on a helper container: the hash of its configuration, to replace it when that changes */
+export const HELPER_HASH = 'kctl.io/helper-hash';
+/** on a gateway helper: `<namespace>.<service>` it serves */
+export const GATEWAY_SERVICE_LABEL = 'kctl.io/service';
+
 // Deployments and ReplicaSets (the deployment controller's bookkeeping)
 export const POD_TEMPLATE_HASH = 'pod-template-hash';
 export const DEPLOYMENT_REVISION = 'deployment.kubernetes.io/revision';

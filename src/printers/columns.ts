@@ -1,6 +1,7 @@
 // Per-kind table columns, as data: what the API server's table convertor (kubernetes pkg/printers/internalversion
 // printers.go) returns for `kubectl get`. Each column names its header as kubectl prints it, marks the `-o wide`
 // ones, and computes its cell from the stored object. The table printer only lays cells out.
+import { ANN_BETA_DEFAULT_STORAGE_CLASS, ANN_BETA_STORAGE_CLASS, ANN_DEFAULT_STORAGE_CLASS, LABEL_ROLE, NODE_ROLE_PREFIX } from '../api/meta.js';
 import type { KubeObject } from '../api/types.js';
 import { formatLabels, formatLabelSelector, selectorFromLabelSelector, selectorString } from '../api/labels.js';
 import { age, humanDuration, parseTime } from './age.js';
@@ -477,7 +478,7 @@ const accessModes = (modes: unknown): string => {
 };
 const storageClassOf = (x: KubeObject): string => {
   const ann = x.metadata.annotations ?? {};
-  if ('volume.beta.kubernetes.io/storage-class' in ann) return ann['volume.beta.kubernetes.io/storage-class']!;
+  if (ANN_BETA_STORAGE_CLASS in ann) return ann[ANN_BETA_STORAGE_CLASS]!;
   return s(spec(x).storageClassName);
 };
 const strOr = (v: unknown, d: string): string => (typeof v === 'string' ? v : d);
@@ -521,8 +522,8 @@ const STORAGECLASS: Column[] = [
     get: (x) => {
       const ann = x.metadata.annotations ?? {};
       const isDefault =
-        ann['storageclass.kubernetes.io/is-default-class'] === 'true' ||
-        ann['storageclass.beta.kubernetes.io/is-default-class'] === 'true';
+        ann[ANN_DEFAULT_STORAGE_CLASS] === 'true' ||
+        ann[ANN_BETA_DEFAULT_STORAGE_CLASS] === 'true';
       return isDefault ? `${x.metadata.name} (default)` : x.metadata.name;
     },
   },
@@ -537,10 +538,10 @@ const STORAGECLASS: Column[] = [
 export function nodeRoles(node: KubeObject): string[] {
   const roles = new Set<string>();
   for (const [k, v] of Object.entries(node.metadata.labels ?? {})) {
-    if (k.startsWith('node-role.kubernetes.io/')) {
-      const r = k.slice('node-role.kubernetes.io/'.length);
+    if (k.startsWith(NODE_ROLE_PREFIX)) {
+      const r = k.slice(NODE_ROLE_PREFIX.length);
       if (r) roles.add(r);
-    } else if (k === 'kubernetes.io/role' && v !== '') roles.add(v);
+    } else if (k === LABEL_ROLE && v !== '') roles.add(v);
   }
   return [...roles].sort();
 }

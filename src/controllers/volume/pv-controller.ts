@@ -8,6 +8,7 @@
 // uses it. Volume: Available / Bound / Released; released with reclaimPolicy Delete removes the Docker volume and
 // the PV, Retain keeps both. Writes happen only when something differs: a second pass writes nothing.
 import type { Pod } from 'kubernetes-types/core/v1.js';
+import { VOLUME_PV_LABEL } from '../../api/meta.js';
 import type { KubeObject } from '../../api/types.js';
 import { isRuntimeConflict, type EngineVolumes } from '../../runtime/runtime.js';
 import { deepEqual } from '../../store/object-semantics.js';
@@ -45,7 +46,7 @@ import {
 } from './binding.js';
 
 /** label on the Docker volumes the provisioner makes: the PV they back */
-export const VOLUME_PV_LABEL = 'kctl.io/persistent-volume';
+export { VOLUME_PV_LABEL } from '../../api/meta.js';
 /** retry while a Docker volume is still used by a container */
 export const VOLUME_IN_USE_RETRY_MS = 2_000;
 

@@ -1,4 +1,5 @@
 // ConfigMaps, Secrets, ServiceAccounts, Namespaces.
+import { SERVICE_ACCOUNT_NAME, SERVICE_ACCOUNT_UID } from '../../api/meta.js';
 import type { KubeObject } from '../../api/types.js';
 import { a, describeEvents, type DescribeRelated, eventsFor, formatRFC1123Z, o, type Obj, PrefixWriter, printAnnotationsMultiline, printLabelsMultiline, s } from './helpers.js';
 
@@ -45,8 +46,8 @@ export function describeServiceAccount(w: PrefixWriter, sa: KubeObject, rel: Des
     .filter(
       (x) =>
         (x as Obj).type === 'kubernetes.io/service-account-token' &&
-        x.metadata.annotations?.['kubernetes.io/service-account.name'] === sa.metadata.name &&
-        x.metadata.annotations?.['kubernetes.io/service-account.uid'] === s(sa.metadata.uid),
+        x.metadata.annotations?.[SERVICE_ACCOUNT_NAME] === sa.metadata.name &&
+        x.metadata.annotations?.[SERVICE_ACCOUNT_UID] === s(sa.metadata.uid),
     )
     .map((x) => x.metadata.name);
   const pull = a((sa as Obj).imagePullSecrets).map((x) => s(o(x).name));

@@ -1,6 +1,7 @@
 // What every describer shares (k8s.io/kubectl/pkg/describe/describe.go's helpers): the related objects passed in,
 // defensive accessors, the PrefixWriter, the multiline label/annotation/toleration/taint printers and the Events
 // table.
+import { LAST_APPLIED } from '../../api/meta.js';
 import { selectorFromLabelSelector, selectorString } from '../../api/labels.js';
 import type { KubeObject } from '../../api/types.js';
 import { age, parseTime } from '../age.js';
@@ -100,7 +101,7 @@ const MAX_ANNOTATION = 140;
 export function printAnnotationsMultiline(w: PrefixWriter, title: string, annotations: Record<string, string> | undefined): void {
   w.write(0, `${title}:\t`);
   const keys = Object.keys(annotations ?? {})
-    .filter((k) => k !== 'kubectl.kubernetes.io/last-applied-configuration')
+    .filter((k) => k !== LAST_APPLIED)
     .sort();
   if (keys.length === 0) {
     w.writeLine('<none>');

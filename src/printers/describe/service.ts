@@ -1,4 +1,5 @@
 // Services, Endpoints and EndpointSlices.
+import { SERVICE_NAME_LABEL } from '../../api/meta.js';
 import { formatLabels } from '../../api/labels.js';
 import type { KubeObject } from '../../api/types.js';
 import { formatEndpoints } from '../columns.js';
@@ -66,7 +67,7 @@ export function describeService(w: PrefixWriter, svc: KubeObject, rel: DescribeR
         .join(', ')}\n`,
     );
   const slices = rel.endpointSlices?.filter(
-    (sl) => sl.metadata.namespace === svc.metadata.namespace && sl.metadata.labels?.['kubernetes.io/service-name'] === svc.metadata.name,
+    (sl) => sl.metadata.namespace === svc.metadata.namespace && sl.metadata.labels?.[SERVICE_NAME_LABEL] === svc.metadata.name,
   );
   for (const p of a(spec.ports).map(o)) {
     const name = s(p.name) || '<unset>';

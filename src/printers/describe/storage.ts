@@ -1,4 +1,5 @@
 // PersistentVolumeClaims and StorageClasses.
+import { ANN_BETA_DEFAULT_STORAGE_CLASS, ANN_BETA_STORAGE_CLASS, ANN_DEFAULT_STORAGE_CLASS } from '../../api/meta.js';
 import { formatLabels } from '../../api/labels.js';
 import type { KubeObject } from '../../api/types.js';
 import { age } from '../age.js';
@@ -8,7 +9,7 @@ import { a, describeEvents, type DescribeRelated, eventsFor, formatRFC1123Z, goL
 
 export const pvcClass = (meta: Obj, spec: Obj): string => {
   const ann = o(meta.annotations);
-  if (typeof ann['volume.beta.kubernetes.io/storage-class'] === 'string') return ann['volume.beta.kubernetes.io/storage-class'] as string;
+  if (typeof ann[ANN_BETA_STORAGE_CLASS] === 'string') return ann[ANN_BETA_STORAGE_CLASS] as string;
   return s(spec.storageClassName);
 };
 const accessModes = (modes: unknown): string => {
@@ -74,7 +75,7 @@ export function describeStorageClass(w: PrefixWriter, sc: KubeObject, rel: Descr
   const x = sc as Obj;
   const ann = sc.metadata.annotations ?? {};
   const isDefault =
-    ann['storageclass.kubernetes.io/is-default-class'] === 'true' || ann['storageclass.beta.kubernetes.io/is-default-class'] === 'true';
+    ann[ANN_DEFAULT_STORAGE_CLASS] === 'true' || ann[ANN_BETA_DEFAULT_STORAGE_CLASS] === 'true';
   w.write(0, `Name:\t${sc.metadata.name}\n`);
   w.write(0, `IsDefaultClass:\t${isDefault ? 'Yes' : 'No'}\n`);
   w.write(0, `Annotations:\t${formatLabels(sc.metadata.annotations)}\n`);

@@ -6,6 +6,7 @@
 // Pods are gated as the host proxy gates them (ready, not terminating) from the first event about them.
 // `serviceHost()` gives the gateway's address on a namespace's network, for the *_SERVICE_HOST variables.
 import type { Endpoints, Pod, Service } from 'kubernetes-types/core/v1.js';
+import { GATEWAY_SERVICE_LABEL } from '../../api/meta.js';
 import type { KubeObject } from '../../api/types.js';
 import { objectKey, parseObjectKey, type Store, type WatchEvent } from '../../store/store.js';
 import { isRuntimeConflict, type EngineNetworks, type HelperConfig, type HelperContainers, type HelperStatus } from '../../runtime/runtime.js';
@@ -20,7 +21,7 @@ type EndpointsObj = Endpoints & KubeObject;
 type PodObj = Pod & KubeObject;
 
 /** Label on a gateway container: the Service it serves, `<namespace>.<name>`. */
-export const GATEWAY_SERVICE_LABEL = 'kctl.io/service';
+export { GATEWAY_SERVICE_LABEL } from '../../api/meta.js';
 
 export interface ServiceGatewayOptions {
   store: Store;

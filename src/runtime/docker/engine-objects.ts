@@ -1,5 +1,6 @@
 // The engine objects kctl keeps besides pods, on Docker: bridge networks, named volumes (claims, tmpfs emptyDirs)
 // and helper containers (the Service gateways, running the pause image with host files bound in).
+import { HELPER_HASH } from '../../api/meta.js';
 import { RuntimeError } from '../runtime.js';
 import type { ContainerConfig } from '../containers.js';
 import type { EngineNetworks, EngineVolumes, HelperConfig, HelperContainers, HelperStatus, NetworkInfo, VolumeInfo } from '../engine-objects.js';
@@ -131,7 +132,6 @@ export class DockerVolumes implements EngineVolumes {
   }
 }
 
-const HELPER_HASH = 'kctl.io/helper-hash';
 
 /** What makes a helper container: a change means a new container (networks are changed in place). */
 function helperHash(cfg: HelperConfig): string {

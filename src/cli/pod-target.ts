@@ -215,14 +215,8 @@ async function waitForFirstPod(
 // ---------------------------------------------------------------------------------------------------
 // Containers
 
-/** A container of the pod by name: app, init or ephemeral. */
-export function findContainer(pod: Pod, name: string): Container | undefined {
-  return (
-    pod.spec?.containers?.find((c) => c.name === name) ??
-    pod.spec?.initContainers?.find((c) => c.name === name) ??
-    (pod.spec?.ephemeralContainers?.find((c) => c.name === name) as Container | undefined)
-  );
-}
+export { checkContainer, containerStatusOf, findContainer, runtimeIdOf } from '../kubelet/container-logs.js';
+import { findContainer } from '../kubelet/container-logs.js';
 
 /** podcmd.AllContainerNames: `a, b, e (ephem), i (init)`. */
 export function allContainerNames(pod: Pod): string {
@@ -261,30 +255,6 @@ export function chooseContainer(pod: StoredPod, c: ContainerChoice): string {
   const first = containers[0]!.name;
   if (!c.quiet && hasSeveral(pod)) c.notice(`Defaulted container "${first}" out of: ${allContainerNames(pod)}\n`);
   return first;
-}
-
-/** `container x is not valid for pod p` (the API server's BadRequest) unless the pod has that container. */
-export function checkContainer(pod: StoredPod, name: string): Container {
-  const c = findContainer(pod, name);
-  if (!c) throw new KctlError('Invalid', `container ${name} is not valid for pod ${pod.metadata.name}`);
-  return c;
-}
-
-/** The engine id in a containerID (`docker://<id>`); undefined when empty. */
-export function runtimeIdOf(containerID: string | undefined): string | undefined {
-  if (!containerID) return undefined;
-  const i = containerID.indexOf('://');
-  const id = i >= 0 ? containerID.slice(i + 3) : containerID;
-  return id || undefined;
-}
-
-/** The status of a container (app, then init, then ephemeral) by name. */
-export function containerStatusOf(pod: Pod, name: string) {
-  return (
-    pod.status?.containerStatuses?.find((s) => s.name === name) ??
-    pod.status?.initContainerStatuses?.find((s) => s.name === name) ??
-    pod.status?.ephemeralContainerStatuses?.find((s) => s.name === name)
-  );
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -114,3 +114,19 @@ export async function startPortForward(o: PortForwardOptions): Promise<PortForwa
     },
   };
 }
+
+/** A connection to 127.0.0.1:`port` (a pod's published port), once connected; rejects with the connect error. */
+export function connectLoopback(port: number): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const s = net.connect({ host: LOOPBACK, port });
+    const onError = (e: Error): void => {
+      s.destroy();
+      reject(e);
+    };
+    s.once('error', onError);
+    s.once('connect', () => {
+      s.off('error', onError);
+      resolve(s);
+    });
+  });
+}

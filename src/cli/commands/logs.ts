@@ -9,16 +9,8 @@ import type { ContainerManager } from '../../runtime/runtime.js';
 import { KctlError, UsageError } from '../../util/errors.js';
 import type { CliContext } from '../context.js';
 import { parseDurationFlag } from '../flags.js';
-import {
-  checkContainer,
-  chooseContainer,
-  containerStatusOf,
-  interruptSignal,
-  podRunningTimeoutFlag,
-  resolvePod,
-  runtimeIdOf,
-  type StoredPod,
-} from '../pod-target.js';
+import { logContainerId } from '../../kubelet/container-logs.js';
+import { checkContainer, chooseContainer, interruptSignal, podRunningTimeoutFlag, resolvePod, type StoredPod } from '../pod-target.js';
 
 export interface LogsOptions {
   /** POD or TYPE/NAME; undefined with a selector */
@@ -122,65 +114,7 @@ interface LogRequest {
 
 const badRequest = (msg: string): KctlError => new KctlError('Invalid', msg);
 
-/**
- * The engine id of the container whose log `kubectl logs` shows (kubelet validateContainerLogStatus);
- * undefined: nothing to show (an unscheduled pod, as the API server answers with an empty log).
- */
-export async function logContainerId(runtime: () => Promise<ContainerManager>, pod: StoredPod, container: string, previous: boolean): Promise<string | undefined> {
-  checkContainer(pod, container);
-  if (!pod.spec?.nodeName) return undefined;
-  const podName = pod.metadata.name;
-  const st = containerStatusOf(pod, container);
-  if (!st) {
-    const none = (pod.status?.containerStatuses?.length ?? 0) + (pod.status?.initContainerStatuses?.length ?? 0) === 0;
-    // before the kubelet's first status the pod is being set up: what its first status will say
-    if (none && (pod.status?.phase ?? 'Pending') === 'Pending')
-      throw badRequest(`container "${container}" in pod "${podName}" is waiting to start: ContainerCreating`);
-    throw badRequest(`container "${container}" in pod "${podName}" is not available`);
-  }
-  const { running, terminated, waiting } = st.state ?? {};
-  const last = st.lastState?.terminated;
-  if (previous) {
-    const id = runtimeIdOf(last?.containerID);
-    if (id) return id;
-    // the status lost it (the container was gone when the kubelet looked): ask the engine by labels
-    const prev = await previousFromRuntime(await runtime(), pod, container, runtimeIdOf(st.containerID), st.restartCount ?? 0);
-    if (prev) return prev;
-    throw badRequest(`previous terminated container "${container}" in pod "${podName}" not found`);
-  }
-  if (running) {
-    const id = runtimeIdOf(st.containerID);
-    if (id) return id;
-  }
-  if (terminated) {
-    const id = runtimeIdOf(terminated.containerID) ?? runtimeIdOf(last?.containerID);
-    if (id) return id;
-    throw badRequest(`container "${container}" in pod "${podName}" is terminated`);
-  }
-  if (last) {
-    const id = runtimeIdOf(last.containerID);
-    if (id) return id;
-    throw badRequest(`container "${container}" in pod "${podName}" is terminated`);
-  }
-  if (waiting) {
-    if (waiting.reason === 'ErrImagePull') throw badRequest(`container "${container}" in pod "${podName}" is waiting to start: image can't be pulled`);
-    if (waiting.reason === 'ImagePullBackOff')
-      throw badRequest(`container "${container}" in pod "${podName}" is waiting to start: trying and failing to pull image`);
-    throw badRequest(`container "${container}" in pod "${podName}" is waiting to start: ${waiting.reason ?? ''}`);
-  }
-  throw badRequest(`container "${container}" in pod "${podName}" is waiting to start - no logs yet`);
-}
-
-/** The engine's container of the attempt before the current one (labels kctl.io/pod-uid + kctl.io/container-name). */
-async function previousFromRuntime(rt: ContainerManager, pod: StoredPod, container: string, currentId: string | undefined, restartCount: number): Promise<string | undefined> {
-  const uid = pod.metadata.uid;
-  if (!uid) return undefined;
-  const { CONTAINER_NAME } = await import('../../runtime/names.js');
-  const all = await rt.listContainers({ podUid: uid, labels: { [CONTAINER_NAME]: container } });
-  const current = all.find((c) => c.id === currentId)?.attempt ?? restartCount;
-  const older = all.filter((c) => c.attempt < current && c.state === 'exited').sort((a, b) => b.attempt - a.attempt);
-  return older[0]?.id;
-}
+export { logContainerId } from '../../kubelet/container-logs.js';
 
 /** The pods and containers to read, in order. */
 async function logRequests(o: LogsOptions, ctx: CliContext): Promise<LogRequest[] | undefined> {

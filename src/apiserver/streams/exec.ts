@@ -33,7 +33,7 @@ import type { PodGetter, StreamPod } from './log.js';
 import { requestContainer } from './pod-container.js';
 
 export interface ExecDeps extends PodGetter {
-  runtime: Pick<ContainerManager, 'execStream'>;
+  runtime: Pick<ContainerManager, 'execStream' | 'logs'>;
   /** the WebSocket server (noServer) that completes upgrades */
   wss: WebSocketServer;
 }
@@ -48,7 +48,7 @@ export interface ExecRequest {
 }
 
 /** The query of an exec request (PodExecOptions), checked as upstream. */
-export function parseExecRequest(q: URLSearchParams): ExecRequest {
+export function parseExecRequest(q: URLSearchParams, attach = false): ExecRequest {
   const r: ExecRequest = {
     command: q.getAll('command'),
     stdin: queryBool(q, 'stdin'),
@@ -58,7 +58,7 @@ export function parseExecRequest(q: URLSearchParams): ExecRequest {
   };
   const c = q.get('container');
   if (c) r.container = c;
-  if (r.command.length === 0) throw badRequest('you must specify at least one command for the container');
+  if (r.command.length === 0 && !attach) throw badRequest('you must specify at least one command for the container');
   if (!r.stdin && !r.stdout && !r.stderr) throw badRequest('you must specify at least 1 of stdin, stdout, stderr');
   if (r.tty && r.stderr) r.stderr = false; // a terminal merges stderr into stdout (the kubelet drops it too)
   return r;
@@ -77,13 +77,25 @@ function runningContainerId(pod: StreamPod, container: string): string {
 }
 
 /** Checks the request, upgrades it, runs the command. Never throws. */
-export async function handleExec(req: IncomingMessage, socket: Duplex, head: Buffer, namespace: string, name: string, deps: ExecDeps): Promise<void> {
+export function handleExec(req: IncomingMessage, socket: Duplex, head: Buffer, namespace: string, name: string, deps: ExecDeps): Promise<void> {
+  return serveChannels(req, socket, head, namespace, name, deps, false);
+}
+
+/**
+ * attach: the container's output from now on (its log, followed), until it stops; then Success. kctl starts
+ * containers without an open stdin (the engine's attach is not in the runtime port), so stdin is dropped.
+ */
+export function handleAttach(req: IncomingMessage, socket: Duplex, head: Buffer, namespace: string, name: string, deps: ExecDeps): Promise<void> {
+  return serveChannels(req, socket, head, namespace, name, deps, true);
+}
+
+async function serveChannels(req: IncomingMessage, socket: Duplex, head: Buffer, namespace: string, name: string, deps: ExecDeps, attach: boolean): Promise<void> {
   let protocol: ChannelProtocol;
   let id: string;
   let r: ExecRequest;
   try {
     const q = new URL(req.url ?? '/', 'http://localhost').searchParams;
-    r = parseExecRequest(q);
+    r = parseExecRequest(q, attach);
     const pod = await deps.getPod(namespace, name);
     if (!pod) throw podNotFound(name);
     const container = requestContainer(pod, r.container);
@@ -99,7 +111,14 @@ export async function handleExec(req: IncomingMessage, socket: Duplex, head: Buf
     return;
   }
   deps.wss.handleUpgrade(req, socket, head, (ws) => {
-    void runExecSession(ws, protocol, r, (io) => deps.runtime.execStream(id, r.command, io));
+    const start: StartExec = attach
+      ? async (io) => {
+          io.stdin?.resume();
+          for await (const line of deps.runtime.logs(id, { follow: true, tail: 0, ...(io.signal ? { signal: io.signal } : {}) })) io.stdout.write(`${line}\n`);
+          return 0;
+        }
+      : (io) => deps.runtime.execStream(id, r.command, io);
+    void runExecSession(ws, protocol, r, start);
   });
 }
 

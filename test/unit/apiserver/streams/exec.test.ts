@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
-import { handleExec } from '../../../../src/apiserver/streams/exec.js';
+import { handleAttach, handleExec } from '../../../../src/apiserver/streams/exec.js';
 import { decodeStatus, encodeChannelMessage, encodeCloseMessage } from '../../../../src/apiserver/streams/channel-protocol.js';
 import type { StreamPod } from '../../../../src/apiserver/streams/log.js';
 import { runPod, setup, type Env } from '../../cli-pod/harness.js';
@@ -19,7 +19,8 @@ afterEach(async () => {
 async function serve(env: Env): Promise<number> {
   const server = http.createServer();
   server.on('upgrade', (req, socket, head) => {
-    void handleExec(req, socket, head, 'default', 'web', {
+    const handler = req.url?.includes('/attach') ? handleAttach : handleExec;
+    void handler(req, socket, head, 'default', 'web', {
       getPod: (ns, n) => env.store.tryGet<StreamPod>({ resource: 'pods', namespace: ns, name: n }),
       runtime: env.runtime,
       wss,
@@ -39,9 +40,9 @@ interface Session {
 }
 
 /** A client as client-go's: collects every message by stream, until the server closes. */
-function client(port: number, q: string, protocols: string[], send?: (ws: WebSocket) => void): Promise<Session> {
+function client(port: number, q: string, protocols: string[], send?: (ws: WebSocket) => void, sub = 'exec'): Promise<Session> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/api/v1/namespaces/default/pods/web/exec?${q}`, protocols);
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/api/v1/namespaces/default/pods/web/${sub}?${q}`, protocols);
     const frames: Array<[number, string]> = [];
     ws.on('open', () => send?.(ws));
     ws.on('message', (d: Buffer) => frames.push([d[0]!, d.subarray(1).toString()]));
@@ -130,5 +131,30 @@ describe('pods/exec over WebSockets', () => {
     const s = await client(port, query(['ls'], 'stdout=true'), ['v5.channel.k8s.io']);
     expect(JSON.parse(text(s, 3))).toMatchObject({ status: 'Failure', reason: 'InternalError', code: 500, message: 'Internal error occurred: error executing command in container: engine gone' });
     expect(s.closeCode).toBe(1000);
+  });
+
+  it('attach: the container\'s output from now on, Success when it stops', async () => {
+    const env = setup();
+    const { ids } = await runPod(env);
+    env.runtime.writeLog(ids.web!, 'before');
+    const port = await serve(env);
+    const done = client(
+      port,
+      'stdout=true&stderr=true',
+      ['v5.channel.k8s.io'],
+      () => {
+        // once attach follows the log (the fake records the call as it subscribes), the container writes and ends
+        const poll = (): void => {
+          if (env.runtime.callsTo('logs').length === 0) return void setImmediate(poll);
+          env.runtime.writeLog(ids.web!, 'after');
+          env.runtime.exitContainer(ids.web!, 0);
+        };
+        poll();
+      },
+      'attach',
+    );
+    const s = await done;
+    expect(text(s, 1)).toBe('after\n');
+    expect(decodeStatus(text(s, 3))).toEqual({ exitCode: 0 });
   });
 });

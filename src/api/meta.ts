@@ -53,6 +53,12 @@ export const CONTROLLER_REVISION_HASH = 'controller-revision-hash';
 export const STATEFULSET_POD_NAME = 'statefulset.kubernetes.io/pod-name';
 export const POD_INDEX = 'apps.kubernetes.io/pod-index';
 
+// DaemonSets (upstream apps/v1 DeprecatedTemplateGeneration and extensions DaemonSetTemplateGenerationKey)
+/** on a DaemonSet: spec.templateGeneration as apps/v1 carries it (the API server bumps it on a template change) */
+export const DAEMONSET_TEMPLATE_GENERATION = 'deprecated.daemonset.template.generation';
+/** on a daemon pod: the DaemonSet's template generation it was made from */
+export const POD_TEMPLATE_GENERATION = 'pod-template-generation';
+
 // Jobs and CronJobs (upstream batch/v1 well-known keys)
 export const JOB_COMPLETION_INDEX = 'batch.kubernetes.io/job-completion-index';
 export const JOB_TRACKING_FINALIZER = 'batch.kubernetes.io/job-tracking';

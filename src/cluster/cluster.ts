@@ -20,6 +20,7 @@ import type { DockerRuntime } from '../runtime/docker/docker-runtime.js';
 import { DeploymentController } from '../controllers/deployment/deployment-controller.js';
 import { ReplicaSetController } from '../controllers/replicaset/replicaset-controller.js';
 import { StatefulSetController } from '../controllers/statefulset/statefulset-controller.js';
+import { DaemonSetController } from '../controllers/daemonset/daemonset-controller.js';
 import { GarbageCollector } from '../controllers/gc/garbage-collector.js';
 import { JobController } from '../controllers/job/job-controller.js';
 import { CronJobController } from '../controllers/cronjob/cronjob-controller.js';
@@ -63,11 +64,12 @@ export interface ControllerDeps {
   networking: ClusterNetworking;
 }
 
-/** The workload control loops every cluster runs (Deployments → ReplicaSets → Pods, ownerReference GC). */
+/** The workload control loops every cluster runs (Deployments → ReplicaSets → Pods, StatefulSets, DaemonSets, ownerReference GC). */
 export const WORKLOAD_CONTROLLERS: ((deps: ControllerDeps) => Reconciler)[] = [
   (d) => new DeploymentController({ store: d.store, clock: d.clock, events: d.recorder('deployment-controller'), log: d.log }),
   (d) => new ReplicaSetController({ store: d.store, clock: d.clock, events: d.recorder('replicaset-controller'), log: d.log }),
   (d) => new StatefulSetController({ store: d.store, clock: d.clock, events: d.recorder('statefulset-controller'), log: d.log }),
+  (d) => new DaemonSetController({ store: d.store, clock: d.clock, events: d.recorder('daemonset-controller'), log: d.log }),
   (d) => new GarbageCollector({ store: d.store, log: d.log }),
   (d) => new ConfigRolloutController({ store: d.store, events: d.recorder('config-rollout-controller'), log: d.log }),
 ];

@@ -1,7 +1,9 @@
 // Filter and score plugins as plain functions (upstream pkg/scheduler/framework/plugins, reduced). A filter returns
 // the reasons a node cannot take the pod, worded as upstream (they end up in FailedScheduling messages); [] = fits.
 import type { Node, Pod } from '../api/types.js';
-import type { NodeSelectorRequirement, NodeSelectorTerm, Taint, Toleration } from 'kubernetes-types/core/v1.js';
+import { requiredNodeAffinityMatches, toleratesTaint } from '../api/node-match.js';
+
+export { matchNodeSelectorTerm, toleratesTaint } from '../api/node-match.js';
 import { DEFAULT_MAX_PODS, IGNORED_RESOURCES, podNonzeroRequests, podRequests, type NodeInfo } from './resources.js';
 
 /** upstream nodeunschedulable.ErrReasonUnschedulable */
@@ -23,21 +25,6 @@ export function nodeSchedulable(pod: Pod, node: Node): string[] {
   return tolerated ? [] : [ERR_REASON_UNSCHEDULABLE];
 }
 
-/** upstream v1helper Toleration.ToleratesTaint */
-export function toleratesTaint(t: Toleration, taint: Taint): boolean {
-  if (t.effect && t.effect !== taint.effect) return false;
-  if (t.key && t.key !== taint.key) return false;
-  if (!t.key && t.operator !== 'Exists') return false;
-  switch (t.operator ?? 'Equal') {
-    case 'Exists':
-      return true;
-    case 'Equal':
-      return (t.value ?? '') === (taint.value ?? '');
-    default:
-      return false;
-  }
-}
-
 /** TaintToleration: every NoSchedule/NoExecute taint of the node must be tolerated. */
 export function toleratesTaints(pod: Pod, node: Node): string[] {
   const tolerations = pod.spec?.tolerations ?? [];
@@ -49,51 +36,9 @@ export function toleratesTaints(pod: Pod, node: Node): string[] {
   return [];
 }
 
-function matchRequirement(r: NodeSelectorRequirement, value: string | undefined): boolean {
-  const values = r.values ?? [];
-  switch (r.operator) {
-    case 'In':
-      return value !== undefined && values.includes(value);
-    case 'NotIn':
-      return value === undefined || !values.includes(value);
-    case 'Exists':
-      return value !== undefined;
-    case 'DoesNotExist':
-      return value === undefined;
-    case 'Gt':
-    case 'Lt': {
-      if (value === undefined || values.length !== 1) return false;
-      const a = Number.parseInt(value, 10);
-      const b = Number.parseInt(values[0]!, 10);
-      if (!Number.isInteger(a) || !Number.isInteger(b) || String(a) !== value.trim()) return false;
-      return r.operator === 'Gt' ? a > b : a < b;
-    }
-    default:
-      return false;
-  }
-}
-
-/** A term matches when all its expressions and fields match; an empty term matches nothing (upstream). */
-export function matchNodeSelectorTerm(term: NodeSelectorTerm, node: Node): boolean {
-  const exprs = term.matchExpressions ?? [];
-  const fields = term.matchFields ?? [];
-  if (exprs.length === 0 && fields.length === 0) return false;
-  const labels = node.metadata?.labels ?? {};
-  for (const r of exprs) if (!matchRequirement(r, labels[r.key])) return false;
-  for (const r of fields) {
-    if (r.key !== 'metadata.name') return false;
-    if (!matchRequirement(r, node.metadata?.name)) return false;
-  }
-  return true;
-}
-
 /** NodeAffinity: spec.nodeSelector (every label equal) and the required node affinity (any term). */
 export function matchesNodeSelector(pod: Pod, node: Node): string[] {
-  const labels = node.metadata?.labels ?? {};
-  for (const [k, v] of Object.entries(pod.spec?.nodeSelector ?? {})) if (labels[k] !== v) return [ERR_REASON_NODE_AFFINITY];
-  const terms = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
-  if (terms && !terms.some((t) => matchNodeSelectorTerm(t, node))) return [ERR_REASON_NODE_AFFINITY];
-  return [];
+  return requiredNodeAffinityMatches(pod, node) ? [] : [ERR_REASON_NODE_AFFINITY];
 }
 
 /**

@@ -3,6 +3,7 @@
 // commit the resulting Mutation at ctx.revision (the store's revision + 1). Nothing here does I/O.
 import { applyDefaults } from '../api/defaults.js';
 import { generateJobSelector } from '../api/job-selector.js';
+import { stampTemplateGeneration } from '../api/template-generation.js';
 import { randomUUID, randomInt } from '../util/ids.js';
 import type { KubeObject } from '../api/types.js';
 import { KINDS, apiVersionOf, qualifiedResource, type KindInfo } from '../api/kinds.js';
@@ -186,6 +187,7 @@ export function prepareCreate(
   };
   const object: KubeObject = applyDefaults(ordered({ ...o, metadata }));
   if (ki.kind === 'Job' && ki.group === 'batch') generateJobSelector(object as KubeObject & { spec?: unknown });
+  if (ki.kind === 'DaemonSet' && ki.group === 'apps') stampTemplateGeneration(object, undefined);
   if (ki.hasStatus) delete object.status;
   if (ki.kind === 'Namespace') object.status = { phase: 'Active' };
   if (ki.kind === 'Pod') object.status = { phase: 'Pending' };
@@ -268,6 +270,7 @@ export function prepareUpdate(t: Target, stored: KubeObject | undefined, ctx: Wr
       ]);
   }
   applyDefaults(next);
+  if (ki.kind === 'DaemonSet' && ki.group === 'apps') stampTemplateGeneration(next, stored);
   const immutable = immutableFieldErrors(stored, next);
   if (immutable.length) throw new ValidationError(ki.kind, ref.name, immutable);
   if (!deepEqual(specOf(next), specOf(stored))) m.generation = (sm.generation ?? 0) + 1;

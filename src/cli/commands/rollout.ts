@@ -107,7 +107,7 @@ export async function runRolloutHistory(o: RolloutHistoryOptions, ctx: CliContex
     if (kind.kind === 'Deployment') {
       const rss = await store.list('replicasets', { namespace: obj.metadata.namespace });
       info = viewDeploymentHistory(obj, rss.items, o.revision);
-    } else if (kind.kind === 'StatefulSet') {
+    } else if (kind.kind === 'StatefulSet' || kind.kind === 'DaemonSet') {
       const { viewStatefulSetHistory } = await import('../rollout/controller-revisions.js');
       const revs = await store.list('controllerrevisions', { namespace: obj.metadata.namespace });
       info = viewStatefulSetHistory(obj, revs.items, o.revision);
@@ -147,7 +147,7 @@ export async function runRolloutUndo(o: RolloutUndoOptions, ctx: CliContext): Pr
   let wrote = false;
   try {
     for (const { kind, obj } of targets) {
-      if (kind.kind !== 'Deployment' && kind.kind !== 'StatefulSet')
+      if (kind.kind !== 'Deployment' && kind.kind !== 'StatefulSet' && kind.kind !== 'DaemonSet')
         throw new KctlError('Invalid', `no rollbacker has been implemented for ${JSON.stringify(groupKindString(kind))}`);
       const ref = { resource: kind.plural, namespace: obj.metadata.namespace, name: obj.metadata.name };
       // an update of the owner does not change its ReplicaSets / ControllerRevisions: read them once
@@ -158,7 +158,7 @@ export async function runRolloutUndo(o: RolloutUndoOptions, ctx: CliContext): Pr
         store,
         ref,
         (cur) => {
-          if (kind.kind === 'StatefulSet') {
+          if (kind.kind === 'StatefulSet' || kind.kind === 'DaemonSet') {
             const plan = planStatefulSetRollback(cur, history, o.toRevision);
             if (plan.action === 'skipped') {
               message = plan.message;
@@ -256,7 +256,7 @@ export function register(program: Command, ctx: CliContext): void {
 Valid resource types include:
 
   * deployments
-  * daemonsets (status only)
+  * daemonsets
   * statefulsets
 `,
     );

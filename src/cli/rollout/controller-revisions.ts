@@ -1,5 +1,6 @@
-// `rollout history` and `rollout undo` for StatefulSets as pure functions (kubectl pkg/polymorphichelpers
-// history.go StatefulSetHistoryViewer, rollback.go StatefulSetRollbacker): the set's ControllerRevisions, each holding
+// `rollout history` and `rollout undo` for StatefulSets and DaemonSets as pure functions (kubectl pkg/polymorphichelpers
+// history.go StatefulSetHistoryViewer / DaemonSetHistoryViewer, rollback.go StatefulSetRollbacker / DaemonSetRollbacker,
+// which are alike): the owner's ControllerRevisions, each holding
 // a `{"spec":{"template":...}}` patch.
 import type { KubeObject } from '../../api/types.js';
 import { CHANGE_CAUSE } from '../../api/meta.js';

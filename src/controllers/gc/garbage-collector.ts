@@ -36,6 +36,7 @@ export const GC_RESOURCES: readonly string[] = [
   'deployments',
   'replicasets',
   'statefulsets',
+  'daemonsets',
   'controllerrevisions',
   'jobs',
   'cronjobs',

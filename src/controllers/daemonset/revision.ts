@@ -6,13 +6,11 @@
 // label and of the pods made from it.
 import { CONTROLLER_REVISION_HASH } from '../../api/meta.js';
 import { revisionData, type RevisionObj } from '../../api/controller-revision.js';
-import { newControllerRef } from '../../reconcile/controller-ref.js';
 import { deepEqual } from '../../util/deep-equal.js';
 import { computeHash } from '../deployment/util.js';
-import { revisionName, sortRevisions } from '../statefulset/revision.js';
+import { newControllerRevision, sortRevisions } from '../statefulset/revision.js';
 import type { DaemonSetObj } from './util.js';
 
-const APPS_V1 = 'apps/v1';
 
 /** upstream Match: the revision holds the DaemonSet's current template. */
 export function matchRevision(ds: DaemonSetObj, rev: Pick<RevisionObj, 'data'>): boolean {
@@ -21,20 +19,7 @@ export function matchRevision(ds: DaemonSetObj, rev: Pick<RevisionObj, 'data'>):
 
 /** upstream snapshot's object: the revision the DaemonSet's template would be stored as. */
 export function newDaemonSetRevision(ds: DaemonSetObj, revision: number): RevisionObj {
-  const hash = computeHash(ds.spec?.template, ds.status?.collisionCount);
-  return {
-    apiVersion: APPS_V1,
-    kind: 'ControllerRevision',
-    metadata: {
-      name: revisionName(ds.metadata.name, hash),
-      namespace: ds.metadata.namespace ?? 'default',
-      labels: { ...(ds.spec?.template?.metadata?.labels ?? {}), [CONTROLLER_REVISION_HASH]: hash },
-      ...(ds.metadata.annotations ? { annotations: { ...ds.metadata.annotations } } : {}),
-      ownerReferences: [newControllerRef(ds, APPS_V1, 'DaemonSet')],
-    },
-    data: revisionData(ds),
-    revision,
-  };
+  return newControllerRevision(ds, 'DaemonSet', computeHash(ds.spec?.template, ds.status?.collisionCount), revision);
 }
 
 export interface HistoryPlan {

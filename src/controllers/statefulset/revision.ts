@@ -9,6 +9,7 @@ import { newControllerRef } from '../../reconcile/controller-ref.js';
 import { deepEqual } from '../../store/object-semantics.js';
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
 import type { RevisionObj } from '../../api/controller-revision.js';
+import type { KubeObject } from '../../api/types.js';
 import type { StatefulSetObj } from './types.js';
 import { revisionData, templateOf } from '../../api/controller-revision.js';
 
@@ -39,26 +40,34 @@ export function revisionName(prefix: string, hash: string): string {
 }
 
 /**
- * upstream newRevision/NewControllerRevision: the revision the set's current template would be stored as
- * (labels: the template's plus controller-revision-hash; annotations: the set's; controller ref to the set).
+ * upstream history.NewControllerRevision: a revision of `parent` (labels: the template's plus
+ * controller-revision-hash; annotations: the parent's; controller ref to the parent). StatefulSets and
+ * DaemonSets both store theirs this way.
  */
-export function newRevision(set: StatefulSetObj, revision: number, collisionCount: number): RevisionObj {
-  const data = revisionData(set);
-  const hash = hashRevision(data, collisionCount);
-  const annotations = set.metadata.annotations ? { ...set.metadata.annotations } : undefined;
+export function newControllerRevision(
+  parent: KubeObject & { spec?: { template?: PodTemplateSpec } },
+  kind: 'StatefulSet' | 'DaemonSet',
+  hash: string,
+  revision: number,
+): RevisionObj {
   return {
     apiVersion: APPS_V1,
     kind: 'ControllerRevision',
     metadata: {
-      name: revisionName(set.metadata.name, hash),
-      namespace: set.metadata.namespace ?? 'default',
-      labels: { ...(set.spec?.template?.metadata?.labels ?? {}), [CONTROLLER_REVISION_HASH]: hash },
-      ...(annotations ? { annotations } : {}),
-      ownerReferences: [newControllerRef(set, APPS_V1, 'StatefulSet')],
+      name: revisionName(parent.metadata.name, hash),
+      namespace: parent.metadata.namespace ?? 'default',
+      labels: { ...(parent.spec?.template?.metadata?.labels ?? {}), [CONTROLLER_REVISION_HASH]: hash },
+      ...(parent.metadata.annotations ? { annotations: { ...parent.metadata.annotations } } : {}),
+      ownerReferences: [newControllerRef(parent, APPS_V1, kind)],
     },
-    data,
+    data: revisionData(parent),
     revision,
   };
+}
+
+/** upstream newRevision: the revision the set's current template would be stored as. */
+export function newRevision(set: StatefulSetObj, revision: number, collisionCount: number): RevisionObj {
+  return newControllerRevision(set, 'StatefulSet', hashRevision(revisionData(set), collisionCount), revision);
 }
 
 
